@@ -1,0 +1,36 @@
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+
+from workstations import scope
+
+from .celery import app as celery_app
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each person to their own desk; anonymous visitors get the public front page."""
+    user = request.user
+    if user.is_authenticated:
+        if scope.is_staff_member(user):
+            return redirect("staff_dashboard")
+        if scope.is_grid_worker(user):
+            return redirect("tasks")
+    return render(request, "home.html")
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - report any failure as unhealthy
+        checks["database"] = f"error: {exc.__class__.__name__}"
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        checks["broker"] = "ok"
+    except Exception as exc:  # noqa: BLE001
+        checks["broker"] = f"error: {exc.__class__.__name__}"
+    healthy = all(v == "ok" for v in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
