@@ -177,6 +177,11 @@ class IssueEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.issue_id} {self.type}"
 
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("issue events are append-only")
+        super().save(*args, **kwargs)
+
 
 def photo_path(instance: "IssuePhoto", filename: str) -> str:
     return f"issues/{instance.issue.created_at:%Y/%m}/{instance.issue.reference}-{filename}"
@@ -193,12 +198,18 @@ class IssuePhoto(models.Model):
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
 
+    def __str__(self) -> str:
+        return self.image.name
+
 
 class ReferenceCounter(models.Model):
     """The last reference number handed out per subdistrict and day (TP-20261128-0042)."""
 
     prefix = models.CharField(max_length=32, unique=True)
     value = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}: {self.value}"
 
 
 class FAQ(models.Model):
@@ -233,3 +244,6 @@ class Notification(models.Model):
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
+
+    def __str__(self) -> str:
+        return self.key

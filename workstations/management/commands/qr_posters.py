@@ -1,0 +1,39 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+
+from minqing.progress import ProgressBar
+from workstations.models import Location, Workstation
+from workstations.posters import FontMissing, write_posters
+
+
+class Command(BaseCommand):
+    help = "Write printable A4 QR posters for a workstation's locations into one PDF."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--workstation", required=True, help="workstation slug, e.g. wutong")
+        parser.add_argument("--neighbourhood", help="only this neighbourhood (slug)")
+        parser.add_argument("-o", "--output", required=True, help="PDF file to write")
+        parser.add_argument("--language", default="zh-hans", help="language of the poster text")
+
+    def handle(self, *args, workstation: str, neighbourhood: str | None, output: str, language: str, **options):
+        try:
+            ws = Workstation.objects.get(slug=workstation)
+        except Workstation.DoesNotExist:
+            raise CommandError(f"no workstation with slug {workstation!r}") from None
+        locations = (
+            Location.objects.filter(grid__neighbourhood__workstation=ws, is_active=True)
+            .select_related("grid__neighbourhood__workstation")
+            .order_by("grid__neighbourhood__name", "grid__name", "name", "id")
+        )
+        if neighbourhood:
+            locations = locations.filter(grid__neighbourhood__slug=neighbourhood)
+        total = locations.count()
+        if not total:
+            raise CommandError("no active locations match; nothing to print")
+        bar = ProgressBar(total, label="posters", stream=self.stderr._out)
+        try:
+            with translation.override(language):
+                count = write_posters(locations.iterator(chunk_size=500), output, progress=bar.update)
+        except FontMissing as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(self.style.SUCCESS(f"{count} posters written to {output}"))

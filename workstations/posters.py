@@ -1,0 +1,129 @@
+"""Printable QR posters (A4 PDF) for a lane wall: 民情快办 · 扫码反映.
+
+The QR code is drawn as vector squares, so it stays sharp at any print size, with error
+correction H so a weathered or partly covered poster still scans. Chinese text needs an embedded
+TrueType font (ReportLab cannot embed CFF/OpenType-CFF fonts such as Noto CJK); see README.
+"""
+
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import qrcode
+from django.conf import settings
+from django.utils.translation import gettext as _
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+from .models import Location
+
+FONT_NAME = "MinqingCJK"
+FONT_CANDIDATES = [
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/wqy-microhei/wqy-microhei.ttc",
+]
+
+
+class FontMissing(RuntimeError):
+    pass
+
+
+def register_font() -> str:
+    """Register the CJK font once; the path may be given by POSTER_FONT."""
+    if FONT_NAME in pdfmetrics.getRegisteredFontNames():
+        return FONT_NAME
+    configured = os.environ.get("POSTER_FONT") or getattr(settings, "POSTER_FONT", "")
+    for candidate in [configured, *FONT_CANDIDATES]:
+        if candidate and Path(candidate).exists():
+            pdfmetrics.registerFont(TTFont(FONT_NAME, candidate, subfontIndex=0))
+            return FONT_NAME
+    raise FontMissing(
+        "No TrueType CJK font found. Install Debian's fonts-wqy-microhei "
+        "(apt-get install fonts-wqy-microhei) or set POSTER_FONT to a .ttf/.ttc path."
+    )
+
+
+def qr_matrix(data: str) -> list[list[bool]]:
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_H, border=0)
+    code.add_data(data)
+    code.make(fit=True)
+    return code.get_matrix()
+
+
+def draw_qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None:
+    """Draw the code as one filled path of dark modules, bottom-left corner at (x, y)."""
+    matrix = qr_matrix(data)
+    n = len(matrix)
+    module = size / n
+    path = canvas.beginPath()
+    for row, line in enumerate(matrix):
+        col = 0
+        while col < n:
+            if line[col]:
+                start = col
+                while col < n and line[col]:
+                    col += 1
+                # One rectangle per run of dark modules in a row keeps the PDF small.
+                path.rect(x + start * module, y + size - (row + 1) * module, (col - start) * module, module)
+            else:
+                col += 1
+    canvas.setFillColorRGB(0, 0, 0)
+    canvas.drawPath(path, stroke=0, fill=1)
+
+
+def draw_poster(canvas: Canvas, location: Location) -> None:
+    font = register_font()
+    width, height = A4
+    workstation = location.grid.neighbourhood.workstation
+    url = location.report_url()
+    centre = width / 2
+
+    canvas.setFillColorRGB(0.75, 0.1, 0.1)
+    canvas.rect(0, height - 130, width, 130, stroke=0, fill=1)
+    canvas.setFillColorRGB(1, 1, 1)
+    canvas.setFont(font, 40)
+    canvas.drawCentredString(centre, height - 75, "民情快办 · 扫码反映")
+    canvas.setFont(font, 16)
+    canvas.drawCentredString(centre, height - 110, _("Tell us what is wrong here. We will handle it fast."))
+
+    canvas.setFillColorRGB(0, 0, 0)
+    canvas.setFont(font, 30)
+    canvas.drawCentredString(centre, height - 190, location.name)
+
+    qr_size = 330
+    qr_y = height - 230 - qr_size
+    # A white quiet zone of four modules around the code is part of the paper margin.
+    draw_qr(canvas, url, centre - qr_size / 2, qr_y, qr_size)
+
+    canvas.setFont(font, 12)
+    canvas.drawCentredString(centre, qr_y - 28, _("No smartphone? Type this address:"))
+    canvas.setFont("Courier-Bold", 13)
+    canvas.drawCentredString(centre, qr_y - 48, url)
+
+    canvas.setFont(font, 18)
+    canvas.drawCentredString(centre, 120, workstation.name)
+    if workstation.phone:
+        canvas.drawCentredString(centre, 92, _("Phone: %(phone)s") % {"phone": workstation.phone})
+    canvas.setFont(font, 11)
+    canvas.drawCentredString(centre, 60, _("In danger? Call 110 (police), 119 (fire) or 120 (ambulance) first."))
+
+
+def write_posters(
+    locations: Iterable[Location], out, *, progress: Callable[[int], None] | None = None
+) -> int:
+    """Write one A4 page per location to `out` (a path or a binary file). Returns the count."""
+    register_font()
+    canvas = Canvas(out, pagesize=A4, pageCompression=1)
+    canvas.setTitle("民情快办 · 扫码反映")
+    count = 0
+    for location in locations:
+        draw_poster(canvas, location)
+        canvas.showPage()
+        count += 1
+        if progress:
+            progress(count)
+    canvas.save()
+    return count
