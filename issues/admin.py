@@ -1,1 +1,196 @@
-# Register your models here.
+"""The admin. Status and the lifecycle fields are read-only here: only `issues.services`
+writes them, with an IssueEvent for every change. The timeline is never edited or deleted."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from workstations import scope
+
+from .models import FAQ, Issue, IssueEvent, IssuePhoto, Notification, ReferenceCounter, SLAPolicy, WorkdayOverride
+
+
+class ReadOnlyAdminMixin:
+    """View-only: rows are written by services, never by hand."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(SLAPolicy)
+class SLAPolicyAdmin(admin.ModelAdmin):
+    list_display = ["kind", "unit", "accept_within", "resolve_within"]
+    list_editable = ["unit", "accept_within", "resolve_within"]
+    list_filter = ["unit"]
+    search_fields = ["kind"]
+
+
+@admin.register(WorkdayOverride)
+class WorkdayOverrideAdmin(admin.ModelAdmin):
+    list_display = ["date", "is_workday", "note"]
+    list_filter = ["is_workday"]
+    search_fields = ["note"]
+    date_hierarchy = "date"
+    ordering = ["-date"]
+
+
+class IssueEventInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = IssueEvent
+    fields = ["created_at", "type", "old_status", "new_status", "actor", "note", "is_public"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+class IssuePhotoInline(admin.TabularInline):
+    model = IssuePhoto
+    fields = ["image", "created_at"]
+    readonly_fields = fields
+    extra = 0
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(overdue_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(overdue_at__isnull=True)
+        return queryset
+
+
+@admin.register(Issue)
+class IssueAdmin(admin.ModelAdmin):
+    list_display = [
+        "reference",
+        "kind",
+        "status",
+        "workstation",
+        "grid",
+        "location",
+        "assignee",
+        "created_at",
+        "resolve_due_at",
+        "overdue_at",
+    ]
+    list_filter = ["status", "kind", OverdueFilter, "workstation", "created_at"]
+    list_select_related = ["workstation", "grid", "location", "assignee"]
+    search_fields = ["reference", "description", "location__name", "reporter_phone"]
+    date_hierarchy = "created_at"
+    inlines = [IssuePhotoInline, IssueEventInline]
+    # Corrections an administrator may make by hand (wording, a mistyped name or phone).
+    # Everything else is the issue's lifecycle, and belongs to issues.services.
+    editable_fields = ["description", "reporter_name", "reporter_phone"]
+    fieldsets = [
+        (None, {"fields": ["reference", "kind", "status", "description", "reporter_name", "reporter_phone"]}),
+        (_("Where and who"), {"fields": ["workstation", "grid", "location", "assignee"]}),
+        (
+            _("Deadlines and lifecycle"),
+            {
+                "fields": [
+                    "created_at",
+                    "routed_at",
+                    "assigned_at",
+                    "accepted_at",
+                    "on_site_at",
+                    "resolved_at",
+                    "closed_at",
+                    "accept_due_at",
+                    "resolve_due_at",
+                    "overdue_at",
+                ]
+            },
+        ),
+        (_("Outcome"), {"fields": ["resolution", "rating", "rating_comment"]}),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f for fs in self.fieldsets for f in fs[1]["fields"] if f not in self.editable_fields]
+
+    def get_queryset(self, request):
+        return scope.visible_issues(request.user, super().get_queryset(request))
+
+    def has_add_permission(self, request) -> bool:
+        # Issues come in through the report form (services.create_issue) only.
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        # Write only what was edited here, never a stale copy of status or the deadlines.
+        changed = [f for f in form.changed_data if f in self.editable_fields]
+        if change and changed:
+            obj.save(update_fields=[*changed, "updated_at"])
+
+
+@admin.register(IssueEvent)
+class IssueEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["issue", "type", "created_at", "actor", "old_status", "new_status", "is_public"]
+    list_filter = ["type", "is_public", "new_status"]
+    list_select_related = ["issue", "actor"]
+    search_fields = ["issue__reference", "note"]
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        visible = scope.visible_issues(request.user, Issue.objects.all())
+        return super().get_queryset(request).filter(issue__in=visible)
+
+
+@admin.register(IssuePhoto)
+class IssuePhotoAdmin(admin.ModelAdmin):
+    list_display = ["issue", "image", "created_at"]
+    list_filter = ["created_at"]
+    list_select_related = ["issue"]
+    search_fields = ["issue__reference"]
+    readonly_fields = ["issue", "image", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ReferenceCounter)
+class ReferenceCounterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["prefix", "value"]
+    search_fields = ["prefix"]
+    ordering = ["-prefix"]
+
+
+@admin.register(FAQ)
+class FAQAdmin(admin.ModelAdmin):
+    list_display = ["question", "category", "is_published", "created_at"]
+    list_editable = ["is_published"]
+    list_filter = ["is_published", "category"]
+    search_fields = ["question", "answer", "category"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["key", "user", "issue", "subject", "created_at", "sent_at"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter), "created_at"]
+    list_select_related = ["user", "issue"]
+    search_fields = ["key", "subject", "user__username", "issue__reference"]
+    date_hierarchy = "created_at"

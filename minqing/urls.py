@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -12,3 +14,7 @@ urlpatterns = [
     path("", include("issues.urls")),
     path("", include("workstations.urls")),
 ]
+
+if settings.DEBUG:
+    # Development only; in production the web server serves MEDIA_ROOT (see README).
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

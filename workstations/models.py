@@ -151,6 +151,10 @@ class Role(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="role_scope_matches_kind",
+                violation_error_message=_(
+                    "A station head or staff member needs a workstation only; a grid worker a grid only; "
+                    "a liaison a department only."
+                ),
                 condition=(
                     models.Q(
                         kind__in=["station_head", "staff"],
