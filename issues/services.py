@@ -123,7 +123,11 @@ def create_issue(
 
 
 def find_by_token(token: str) -> Issue | None:
-    return Issue.objects.select_related("location").filter(tracking_token_hash=hash_token(token)).first()
+    return (
+        Issue.objects.select_related("location__grid__neighbourhood__workstation")
+        .filter(tracking_token_hash=hash_token(token))
+        .first()
+    )
 
 
 def publish_route(issue_id: int) -> None:
@@ -343,9 +347,11 @@ def escalate_overdue(issue_id: int, *, now: dt.datetime) -> bool:
     """Mark one issue overdue and escalate it to its station head, exactly once.
 
     The claim is a compare-and-set on `overdue_at`: of two sweeps that find the same issue,
-    one updates the row and escalates; the other updates nothing and stops."""
+    one updates the row and escalates; the other updates nothing and stops. The claim re-checks
+    that the issue is still open and overdue: it may have been accepted or closed since the
+    sweep listed it."""
     with transaction.atomic():
-        if not Issue.objects.filter(pk=issue_id, overdue_at__isnull=True).update(overdue_at=now):
+        if not overdue_issues(now).filter(pk=issue_id).update(overdue_at=now):
             return False
         issue = Issue.objects.select_related("location").get(pk=issue_id)
         missed = (

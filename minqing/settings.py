@@ -106,7 +106,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache (rate limits) --------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Short timeouts: a hanging Redis must not stall a resident's report (rate limits fail open).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 else:
     CACHES = {
         "default": {
@@ -133,6 +140,8 @@ else:
         "store_processed": False,
     }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing from a web request must fail fast when the broker is down (the sweep re-sends).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -197,6 +206,8 @@ RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 # Reports per client IP per hour, and per location per hour, on the public form.
 RATELIMIT_REPORTS_PER_IP = int(os.environ.get("RATELIMIT_REPORTS_PER_IP", "20"))
 RATELIMIT_REPORTS_PER_LOCATION = int(os.environ.get("RATELIMIT_REPORTS_PER_LOCATION", "120"))
+# Trusted reverse proxies in front of us; with N > 0 the client IP is read from X-Forwarded-For.
+RATELIMIT_PROXY_COUNT = int(os.environ.get("RATELIMIT_PROXY_COUNT", "0"))
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "minqing-demo-2026")
 # A dispatch intent (an issue still NEW) older than this is re-sent by the sweep.
 OUTBOX_RESEND_AFTER_SECONDS = int(os.environ.get("OUTBOX_RESEND_AFTER_SECONDS", "60"))

@@ -1,0 +1,186 @@
+"""Forms of the resident side: the report form and the tracking page's confirm / reopen forms."""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import Kind
+from .photos import MAX_PHOTOS, process_photo
+
+# One plain line under each kind, for people who have never heard the four slogans.
+KIND_HELP = {
+    "": _("We will choose for you."),
+    Kind.CONSULT: _("A question, or a small thing to fix."),
+    Kind.URGENT: _("Needs help today: a leak, no power, a blocked way."),
+    Kind.COMPLEX: _("A bigger problem that needs several offices."),
+    Kind.COMMUNITY: _("An idea, or something good to share."),
+}
+
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+LANDLINE_WITH_AREA_RE = re.compile(r"^(0\d{2,3})-(\d{7,8})$")
+LANDLINE_DIGITS_RE = re.compile(r"^(0\d{9,11}|[1-9]\d{6,7})$")
+
+
+def normalize_phone(value: str) -> str:
+    """A mainland mobile (13812345678) or a landline (021-12345678, 12345678), tidied up.
+
+    Spaces, dots and dashes inside a mobile number are dropped, as is a +86 prefix; a landline
+    keeps one dash between its area code and number. Raises ValidationError otherwise.
+    """
+    text = value.strip()
+    if not text:
+        return ""
+    text = text.replace("（", "(").replace("）", ")").replace("－", "-").replace("—", "-")
+    digits = re.sub(r"[\s\-.()]", "", text)
+    digits = re.sub(r"^(\+86|0086)", "", digits)
+    if MOBILE_RE.match(digits):
+        return digits
+    # "(021) 1234 5678", "021 12345678", "021-1234-5678": area code, then the number.
+    parts = [p for p in re.split(r"[\s\-.()]+", re.sub(r"^(\+86|0086)", "", text)) if p]
+    if len(parts) >= 2 and parts[0].startswith("0"):
+        candidate = f"{parts[0]}-{''.join(parts[1:])}"
+        if LANDLINE_WITH_AREA_RE.match(candidate):
+            return candidate
+    if LANDLINE_DIGITS_RE.match(digits):
+        return digits
+    raise ValidationError(
+        _("Please write a mobile number like 13812345678 or a landline like 021-12345678."), code="invalid_phone"
+    )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files under one name; clean() returns a list (Django docs, "Uploading multiple files")."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single_file_clean = super().clean
+        if isinstance(data, list | tuple):
+            result = [single_file_clean(d, initial) for d in data]
+        else:
+            result = [single_file_clean(data, initial)]
+        return [f for f in result if f]
+
+
+class ReportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What kind of matter is it?"),
+        choices=[*Kind.choices, ("", _("Not sure"))],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    description = forms.CharField(
+        label=_("What is wrong?"),
+        help_text=_("Say what and where. For example: “The street light at No. 12 is broken.”"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Please tell us what is wrong.")},
+    )
+    photos = MultipleFileField(
+        label=_("Photos"),
+        help_text=_("Optional. Up to 6 photos, each up to 10 MB."),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    phone = forms.CharField(
+        label=_("Your phone number"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
+    )
+    idempotency_key = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
+    # A trap for robots: hidden from people by CSS, so anything in it was not typed by a person.
+    website = forms.CharField(
+        label=_("Leave this empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def kind_options(self) -> list[tuple]:
+        """(radio, help line) pairs, for the big radio buttons."""
+        return [(radio, KIND_HELP.get(radio.data["value"], "")) for radio in self["kind"]]
+
+    def is_spam(self) -> bool:
+        return bool(self.data.get("website", "").strip())
+
+    def clean_phone(self) -> str:
+        return normalize_phone(self.cleaned_data["phone"])
+
+    def clean_photos(self) -> list:
+        files = self.cleaned_data["photos"]
+        if len(files) > MAX_PHOTOS:
+            raise ValidationError(
+                _("Please send at most %(max)d photos.") % {"max": MAX_PHOTOS}, code="too_many_photos"
+            )
+        processed, errors = [], []
+        for number, uploaded in enumerate(files, start=1):
+            try:
+                processed.append(process_photo(uploaded))
+            except ValidationError as exc:
+                errors.extend(
+                    _("Photo %(n)d (%(name)s): %(problem)s") % {"n": number, "name": uploaded.name, "problem": m}
+                    for m in exc.messages
+                )
+        if errors:
+            raise ValidationError(errors)
+        return processed
+
+    def issue_fields(self) -> dict:
+        """Keyword arguments for services.create_issue."""
+        data = self.cleaned_data
+        return {
+            "description": data["description"],
+            "kind": data["kind"],
+            "reporter_name": data["name"],
+            "reporter_phone": data["phone"],
+            "photos": data["photos"],
+            "idempotency_key": data["idempotency_key"] or None,
+        }
+
+
+RATING_CHOICES = [
+    (5, _("5 · Very satisfied")),
+    (4, _("4 · Satisfied")),
+    (3, _("3 · It is OK")),
+    (2, _("2 · Not satisfied")),
+    (1, _("1 · Very unsatisfied")),
+]
+
+
+class ConfirmForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("How happy are you with how it was handled?"),
+        choices=RATING_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Please choose how happy you are, from 1 to 5.")},
+    )
+    comment = forms.CharField(
+        label=_("Anything else to say? (optional)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What is still wrong?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Please tell us what is still wrong.")},
+    )
