@@ -126,7 +126,7 @@ else:
 CELERY_DATA_DIR = VAR_DIR / "celery"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2, "socket_timeout": 5}
 else:
     # kombu's filesystem transport: a folder as the queue, shared by web, worker and beat.
     CELERY_BROKER_URL = "filesystem://"
