@@ -92,6 +92,8 @@ def create_issue(
             return existing, token, False
     now = timezone.now()
     kind = kind or Kind.CONSULT
+    if kind not in Kind.values:
+        raise IssueError(_("Unknown kind of matter: %(kind)s") % {"kind": kind})
     accept_due, resolve_due = sla.deadlines(kind, now)
     try:
         with transaction.atomic():
@@ -300,10 +302,14 @@ def confirm_issue(issue: Issue, *, rating: int, comment: str = "") -> Issue:
 
 
 def reopen_issue(issue: Issue, *, reason: str) -> Issue:
-    """The resident says it is not solved: back to the same grid worker, with the reason."""
+    """The resident says it is not solved: back to the same grid worker, with the reason.
+
+    The reopened issue is a new round of work: its SLA clock restarts now and it can be
+    escalated again if this round misses its deadlines."""
     reason = reason.strip()
     if not reason:
         raise IssueError(_("Please tell us what is still wrong."))
+    accept_due, resolve_due = sla.deadlines(issue.kind, timezone.now())
     issue = _transition(
         issue.pk,
         Action.REOPEN,
@@ -313,6 +319,9 @@ def reopen_issue(issue: Issue, *, reason: str) -> Issue:
         resolved_at=None,
         accepted_at=None,
         on_site_at=None,
+        accept_due_at=accept_due,
+        resolve_due_at=resolve_due,
+        overdue_at=None,
     )
     if issue.assignee_id:
         notify.send(

@@ -1,0 +1,44 @@
+"""/healthz: database and broker, as the configured settings reach them."""
+
+import pytest
+from kombu.exceptions import OperationalError
+
+from minqing import views
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_is_healthy_with_the_configured_database_and_broker(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+
+
+def test_it_answers_503_and_names_the_broker_when_the_broker_is_unreachable(client, monkeypatch):
+    def unreachable(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(views.celery_app, "connection_for_write", unreachable)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "error"
+    assert body["database"] == "ok"
+    assert body["broker"].startswith("error")
+    assert "OperationalError" in body["broker"]
+
+
+def test_it_answers_503_and_names_the_database_when_the_database_fails(client, monkeypatch):
+    class BrokenCursor:
+        def __enter__(self):
+            raise OperationalError("database is gone")
+
+        def __exit__(self, *exc):
+            return False
+
+    monkeypatch.setattr(views.connection, "cursor", lambda: BrokenCursor())
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"].startswith("error")
+    assert response.json()["broker"] == "ok"
