@@ -1,7 +1,7 @@
 """The resident side: report from a QR code, follow the report, confirm or reopen it, and the FAQ.
 
 Nobody here is logged in. The tracking token in /t/<token>/ is the resident's only key, so
-tracking pages are never cached and never leak the URL in a Referer header.
+tracking pages are never cached and never leak the URL to another site in a Referer header.
 """
 
 import secrets
@@ -116,13 +116,15 @@ def _report_page(
 
 
 def _private(view):
-    """The token in the URL is a secret: keep the page out of caches and Referer headers."""
+    """The token in the URL is a secret: keep the page out of caches and other sites' Referer
+    headers. Not "no-referrer": Chromium then sends `Origin: null` with the page's own forms and
+    Django's CSRF check refuses them."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         response.headers["Cache-Control"] = "no-store, private"
-        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Referrer-Policy"] = "same-origin"
         response.headers["X-Robots-Tag"] = "noindex"
         return response
 
