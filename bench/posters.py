@@ -20,7 +20,9 @@ from workstations.posters import register_font, write_posters  # noqa: E402
 def fake_locations(n: int) -> list[Location]:
     """Unsaved objects: the poster needs names and tokens, not a database."""
     sub = Subdistrict(name="天平街道", slug="tp", code="TP")
-    ws = Workstation(subdistrict=sub, area_name="梧桐片区", name="梧桐片区民情快办工作站", slug="wutong", phone="021-64000000")
+    ws = Workstation(
+        subdistrict=sub, area_name="梧桐片区", name="梧桐片区民情快办工作站", slug="wutong", phone="021-64000000"
+    )
     hood = Neighbourhood(workstation=ws, name="永嘉新村", slug="yj")
     grid = Grid(neighbourhood=hood, name="第一网格", code="g1")
     return [Location(grid=grid, name=f"永嘉路{i}弄") for i in range(n)]

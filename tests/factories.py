@@ -22,7 +22,14 @@ def workstation(sub: Subdistrict | None = None, **kw) -> Workstation:
     n = next(_seq)
     sub = sub or subdistrict()
     return Workstation.objects.create(
-        **{"subdistrict": sub, "area_name": f"片区{n}", "name": f"片区{n}工作站", "slug": f"ws{n}", "phone": "021-64000000", **kw}
+        **{
+            "subdistrict": sub,
+            "area_name": f"片区{n}",
+            "name": f"片区{n}工作站",
+            "slug": f"ws{n}",
+            "phone": "021-64000000",
+            **kw,
+        }
     )
 
 

@@ -111,9 +111,7 @@ def draw_poster(canvas: Canvas, location: Location) -> None:
     canvas.drawCentredString(centre, 60, _("In danger? Call 110 (police), 119 (fire) or 120 (ambulance) first."))
 
 
-def write_posters(
-    locations: Iterable[Location], out, *, progress: Callable[[int], None] | None = None
-) -> int:
+def write_posters(locations: Iterable[Location], out, *, progress: Callable[[int], None] | None = None) -> int:
     """Write one A4 page per location to `out` (a path or a binary file). Returns the count."""
     register_font()
     canvas = Canvas(out, pagesize=A4, pageCompression=1)

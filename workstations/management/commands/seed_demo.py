@@ -1,0 +1,274 @@
+"""Demo data: 天平街道, its 梧桐片区 workstation, places, departments, FAQ and the demo users.
+
+Idempotent: every row is found by its natural key and only the fields that differ are saved,
+so a second run writes nothing. Existing locations keep their QR tokens (printed posters stay
+valid), and a password is written only when it no longer matches DEMO_PASSWORD.
+"""
+
+import json
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError
+from django.db import models, transaction
+
+from issues.models import FAQ
+from workstations.models import Department, Grid, Location, Neighbourhood, Role, Subdistrict, Workstation
+
+User = get_user_model()
+
+# Every demo user's hash uses this one salt, so a run hashes DEMO_PASSWORD once and compares
+# strings: the seed stays fast, and an unchanged password leaves the rows (and the demo users'
+# sessions) alone. The password is published anyway. 26 characters: enough entropy that
+# Django does not re-hash it at login.
+DEMO_SALT = "minqingDemoSeedSalt2026tpw"
+
+SUBDISTRICT = {"slug": "tianping", "name": "天平街道", "code": "TP"}
+
+WORKSTATIONS = [
+    {
+        "slug": "wutong",
+        "area_name": "梧桐片区",
+        "name": "梧桐片区民情快办工作站",
+        "phone": "021-64370125",
+        "address": "永嘉路580弄12号",
+    },
+    {
+        "slug": "hunan",
+        "area_name": "湖南片区",
+        "name": "湖南片区民情快办工作站",
+        "phone": "021-64330817",
+        "address": "吴兴路87号",
+    },
+]
+
+# workstation slug, neighbourhood slug, name
+NEIGHBOURHOODS = [
+    ("wutong", "yongjia-xincun", "永嘉新村"),
+    ("wutong", "anting", "安亭"),
+    ("hunan", "wuxing", "吴兴"),
+]
+
+# grid code, (workstation slug, neighbourhood slug), name
+GRIDS = [
+    ("tp-yj-1", ("wutong", "yongjia-xincun"), "永嘉新村第一网格"),
+    ("tp-yj-2", ("wutong", "yongjia-xincun"), "永嘉新村第二网格"),
+    ("tp-at-1", ("wutong", "anting"), "安亭第一网格"),
+    ("tp-wx-1", ("hunan", "wuxing"), "吴兴第一网格"),
+]
+
+LANE, GATE, BUILDING = Location.Kind.LANE, Location.Kind.ESTATE_GATE, Location.Kind.BUILDING
+
+# grid code, name, kind, address. The order is the order of `qr_urls`: the first location
+# must lie in demo-grid's grid (tp-yj-1), as the CONTRACT promises.
+LOCATIONS = [
+    ("tp-yj-1", "永嘉路580弄 弄口", LANE, "徐汇区永嘉路580弄"),
+    ("tp-yj-1", "永嘉新村 南大门", GATE, "徐汇区永嘉路580弄1号"),
+    ("tp-yj-2", "永嘉路611弄 弄口", LANE, "徐汇区永嘉路611弄"),
+    ("tp-yj-2", "衡山路10弄 弄口", LANE, "徐汇区衡山路10弄"),
+    ("tp-at-1", "高安路19弄 弄口", LANE, "徐汇区高安路19弄"),
+    ("tp-at-1", "高安路63弄 弄口", LANE, "徐汇区高安路63弄"),
+    ("tp-at-1", "衡山路52号 安亭公寓门口", GATE, "徐汇区衡山路52号"),
+    ("tp-wx-1", "吴兴路101弄 弄口", LANE, "徐汇区吴兴路101弄"),
+]
+
+POWER, PROPERTY, BUREAU = Department.Category.POWER, Department.Category.PROPERTY, Department.Category.BUREAU
+
+DEPARTMENTS = [
+    ("shinan-power", "市南供电所", POWER, "95598"),
+    ("hengfu-property", "衡复物业", PROPERTY, "021-64731520"),
+    ("district-greening", "区绿化市容局", BUREAU, "021-64872222"),
+    ("district-construction", "区建管委", BUREAU, "021-64871010"),
+    ("district-employment", "区就业促进中心", BUREAU, "021-64698800"),
+]
+
+FAQS = [
+    (
+        "公积金在哪里提取？",
+        "住房公积金可通过“随申办”App 或上海公积金网上办事大厅在线提取；需要线下办理的，"
+        "请带身份证到区公积金管理中心服务网点。工作站可以帮您预约和准备材料。",
+        "民生服务",
+    ),
+    (
+        "居住证怎么办理？",
+        "来沪人员办理上海市居住证，先在居住地办理居住登记，再带身份证、住所证明和就业或就读证明"
+        "到街道社区事务受理服务中心申请。材料不清楚的，可以先来工作站问一问。",
+        "民生服务",
+    ),
+    (
+        "楼道灯坏了找谁？",
+        "公共区域的照明由物业负责。请扫弄口的二维码报修，网格员会转给物业并跟进到修好为止。",
+        "物业维修",
+    ),
+    (
+        "失业了怎么登记？",
+        "可在“随申办”或到街道社区事务受理服务中心办理失业登记，区就业促进中心提供免费的职业指导和培训。",
+        "就业",
+    ),
+]
+
+
+@dataclass
+class DemoUser:
+    role: str  # the CONTRACT's role name, the key in --json's `users`
+    username: str
+    full_name: str
+    is_superuser: bool = False
+    # (kind, scope) pairs; scope is a workstation slug, grid code or department slug
+    roles: list[tuple[str, str]] = field(default_factory=list)
+
+
+USERS = [
+    DemoUser("station_head", "demo-head", "王建国", roles=[(Role.Kind.STATION_HEAD, "wutong")]),
+    DemoUser("staff", "demo-staff", "李晓燕", roles=[(Role.Kind.STAFF, "wutong")]),
+    DemoUser(
+        "grid_worker",
+        "demo-grid",
+        "张伟",
+        roles=[(Role.Kind.GRID_WORKER, "tp-yj-1"), (Role.Kind.GRID_WORKER, "tp-at-1")],
+    ),
+    DemoUser("grid_worker_2", "demo-grid2", "陈静", roles=[(Role.Kind.GRID_WORKER, "tp-yj-2")]),
+    DemoUser("department", "demo-power", "刘强", roles=[(Role.Kind.LIAISON, "shinan-power")]),
+    DemoUser("other_staff", "demo-other", "赵敏", roles=[(Role.Kind.STAFF, "hunan")]),
+    DemoUser("admin", "demo-admin", "系统管理员", is_superuser=True),
+]
+
+
+class Seeder:
+    """Counts what it creates and changes, so the summary can say "nothing changed"."""
+
+    def __init__(self) -> None:
+        self.created = 0
+        self.updated = 0
+
+    def ensure(self, model: type[models.Model], lookup: dict, values: dict) -> models.Model:
+        """The row matching `lookup`, created with `values` or brought in line with them,
+        saving only the fields that differ."""
+        obj, created = model.objects.get_or_create(**lookup, defaults=values)
+        if created:
+            self.created += 1
+            return obj
+        changed = [name for name, value in values.items() if getattr(obj, name) != value]
+        if changed:
+            for name in changed:
+                setattr(obj, name, values[name])
+            obj.save(update_fields=changed)
+            self.updated += 1
+        return obj
+
+    def run(self, password: str) -> tuple[Workstation, list[Location]]:
+        password_hash = make_password(password, salt=DEMO_SALT)
+        subdistrict = self.ensure(
+            Subdistrict, {"slug": SUBDISTRICT["slug"]}, {"name": SUBDISTRICT["name"], "code": SUBDISTRICT["code"]}
+        )
+        stations = {
+            ws["slug"]: self.ensure(
+                Workstation,
+                {"slug": ws["slug"]},
+                {"subdistrict": subdistrict, **{k: v for k, v in ws.items() if k != "slug"}},
+            )
+            for ws in WORKSTATIONS
+        }
+        hoods = {
+            (ws_slug, slug): self.ensure(
+                Neighbourhood, {"workstation": stations[ws_slug], "slug": slug}, {"name": name}
+            )
+            for ws_slug, slug, name in NEIGHBOURHOODS
+        }
+        grids = {
+            code: self.ensure(Grid, {"code": code}, {"neighbourhood": hoods[hood], "name": name})
+            for code, hood, name in GRIDS
+        }
+        # The QR token is not among the values, so an existing location keeps its own.
+        locations = [
+            self.ensure(
+                Location, {"grid": grids[code], "name": name}, {"kind": kind, "address": address, "is_active": True}
+            )
+            for code, name, kind, address in LOCATIONS
+        ]
+        departments = {
+            slug: self.ensure(
+                Department,
+                {"slug": slug},
+                {"subdistrict": subdistrict, "name": name, "category": category, "phone": phone},
+            )
+            for slug, name, category, phone in DEPARTMENTS
+        }
+        for question, answer, category in FAQS:
+            self.ensure(FAQ, {"question": question}, {"answer": answer, "category": category, "is_published": True})
+
+        for demo in USERS:
+            user = self.ensure(
+                User,
+                {"username": demo.username},
+                {
+                    "first_name": demo.full_name,
+                    "last_name": "",
+                    "email": f"{demo.username}@example.invalid",
+                    "is_active": True,
+                    "is_staff": demo.is_superuser,
+                    "is_superuser": demo.is_superuser,
+                    "password": password_hash,
+                },
+            )
+            for kind, scope in demo.roles:
+                lookup = {"user": user, "kind": kind}
+                if kind == Role.Kind.GRID_WORKER:
+                    lookup["grid"] = grids[scope]
+                elif kind == Role.Kind.LIAISON:
+                    lookup["department"] = departments[scope]
+                else:
+                    lookup["workstation"] = stations[scope]
+                self.ensure(Role, lookup, {"is_primary": True})
+
+        wutong = stations["wutong"]
+        seeded_order = {loc.pk: rank for rank, loc in enumerate(locations)}
+        active = Location.objects.filter(grid__neighbourhood__workstation=wutong, is_active=True)
+        # Seeded locations in their listed order, then any added later (in the admin) by id.
+        ordered = sorted(active, key=lambda loc: (seeded_order.get(loc.pk, len(seeded_order)), loc.pk))
+        return wutong, ordered
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo data (idempotent). With --json, print the demo's URLs and logins as JSON."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--json", action="store_true", help="Print one JSON object on stdout and nothing else.")
+
+    def handle(self, *args, **options) -> None:
+        password = settings.DEMO_PASSWORD
+        if not password:
+            raise CommandError("DEMO_PASSWORD is empty.")
+        seeder = Seeder()
+        with transaction.atomic():
+            wutong, locations = seeder.run(password)
+        summary = {
+            "base_url": settings.SITE_URL,
+            "workstation": wutong.slug,
+            "qr_urls": [loc.report_url() for loc in locations],
+            "users": {demo.role: demo.username for demo in USERS},
+            "password": password,
+        }
+        if options["json"]:
+            self.stdout.write(json.dumps(summary, ensure_ascii=False))
+            return
+        self.print_summary(summary, seeder)
+
+    def print_summary(self, summary: dict, seeder: Seeder) -> None:
+        if seeder.created or seeder.updated:
+            self.stdout.write(
+                self.style.SUCCESS(f"Demo data ready: {seeder.created} rows created, {seeder.updated} updated.")
+            )
+        else:
+            self.stdout.write(self.style.SUCCESS("Demo data already up to date; nothing changed."))
+        base = summary["base_url"]
+        self.stdout.write(f"\n  Home:            {base}/")
+        self.stdout.write(f"  Report (QR):     {summary['qr_urls'][0]}")
+        self.stdout.write(f"  Staff desk:      {base}/staff/")
+        self.stdout.write(f"  Grid tasks:      {base}/tasks/")
+        self.stdout.write(f"  Admin:           {base}/admin/")
+        self.stdout.write(f"\n  Logins (password {summary['password']}):")
+        for role, username in summary["users"].items():
+            self.stdout.write(f"    {username:<12} {role}")
