@@ -2,12 +2,22 @@
 
 Prints:
   posters_1000_vs_single_ratio: time(1000 posters in one PDF) / (1000 × time(one poster))
-  posters_peak_mem_1000_vs_10_ratio: peak Python memory for 1000 posters / for 10
+  posters_peak_mem_1000_vs_10_ratio: peak Python memory (tracemalloc) for 1000 posters / for 10
+  posters_peak_rss_1000_vs_10_ratio: the same for the process's resident memory (RSS) growth
+
+Every PDF is written to a file, as `manage.py qr_posters -o FILE` does (a BytesIO would make
+the output itself count as memory). Each memory measurement runs in a fresh process, so what
+one run allocated does not hide in the next one's numbers.
 """
 
-import io
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
 import time
 import tracemalloc
+from pathlib import Path
 
 from _setup import django_setup
 
@@ -15,6 +25,8 @@ django_setup()
 
 from workstations.models import Grid, Location, Neighbourhood, Subdistrict, Workstation  # noqa: E402
 from workstations.posters import register_font, write_posters  # noqa: E402
+
+SCRATCH = Path(tempfile.mkdtemp(prefix="minqing-posters-"))
 
 
 def fake_locations(n: int) -> list[Location]:
@@ -31,17 +43,37 @@ def fake_locations(n: int) -> list[Location]:
 def timed(n: int) -> float:
     locations = fake_locations(n)
     start = time.perf_counter()
-    write_posters(locations, io.BytesIO())
+    write_posters(locations, SCRATCH / f"time-{n}.pdf")
     return time.perf_counter() - start
 
 
-def peak(n: int) -> int:
+def _status_kb(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def measure(n: int) -> dict:
+    """In this (fresh) process: RSS growth first (VmHWM only ever rises), then tracemalloc."""
+    register_font()
+    write_posters(fake_locations(1), SCRATCH / "warm.pdf")  # imports, font tables, caches
     locations = fake_locations(n)
+    rss_before = _status_kb("VmRSS")
+    write_posters(locations, SCRATCH / f"rss-{n}.pdf")
+    rss_growth = max(_status_kb("VmHWM") - rss_before, 1)
     tracemalloc.start()
-    write_posters(locations, io.BytesIO())
-    _, top = tracemalloc.get_traced_memory()
+    write_posters(locations, SCRATCH / f"mem-{n}.pdf")
+    _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return top
+    return {"traced_peak": peak, "rss_growth_kb": rss_growth}
+
+
+def measured(n: int) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, "--measure", str(n)], check=True, capture_output=True, text=True
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def main() -> None:
@@ -50,14 +82,25 @@ def main() -> None:
     singles = sorted(timed(1) for _ in range(30))
     single = singles[len(singles) // 2]
     many = timed(1000)
+    size = (SCRATCH / "time-1000.pdf").stat().st_size
     print(f"posters_single_median: {single * 1000:.1f} ms")
     print(f"posters_1000_total: {many:.2f} s")
+    print(f"posters_1000_file_size: {size / 1e6:.1f} MB")
     print(f"posters_1000_vs_single_ratio: {many / (1000 * single):.2f}")
-    p10, p1000 = peak(10), peak(1000)
-    print(f"posters_peak_mem_10: {p10 / 1e6:.1f} MB")
-    print(f"posters_peak_mem_1000: {p1000 / 1e6:.1f} MB")
-    print(f"posters_peak_mem_1000_vs_10_ratio: {p1000 / p10:.2f}")
+    m10, m1000 = measured(10), measured(1000)
+    print(f"posters_peak_mem_10: {m10['traced_peak'] / 1e6:.1f} MB")
+    print(f"posters_peak_mem_1000: {m1000['traced_peak'] / 1e6:.1f} MB")
+    print(f"posters_peak_mem_1000_vs_10_ratio: {m1000['traced_peak'] / m10['traced_peak']:.2f}")
+    print(f"posters_rss_growth_10: {m10['rss_growth_kb'] / 1e3:.1f} MB")
+    print(f"posters_rss_growth_1000: {m1000['rss_growth_kb'] / 1e3:.1f} MB")
+    print(f"posters_peak_rss_1000_vs_10_ratio: {m1000['rss_growth_kb'] / m10['rss_growth_kb']:.2f}")
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        if len(sys.argv) == 3 and sys.argv[1] == "--measure":
+            print(json.dumps(measure(int(sys.argv[2]))))
+        else:
+            main()
+    finally:
+        shutil.rmtree(SCRATCH, ignore_errors=True)

@@ -13,9 +13,25 @@ def new_qr_token() -> str:
     return secrets.token_urlsafe(16)
 
 
-class Subdistrict(models.Model):
-    """A 街道, e.g. 天平街道. Its code prefixes every issue reference (TP-20261128-0042)."""
+class District(models.Model):
+    """A 区, e.g. 徐汇区: what a district-level supervisor oversees."""
 
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), unique=True)
+
+    class Meta:
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Subdistrict(models.Model):
+    """A 街道, e.g. 天平街道. Its code prefixes every issue reference (TP-20261128-0042).
+    Several subdistricts can share one installation; scope keeps them apart."""
+
+    district = models.ForeignKey(District, null=True, blank=True, on_delete=models.PROTECT, related_name="subdistricts")
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), unique=True)
     code = models.CharField(_("reference prefix"), max_length=8, unique=True)
@@ -90,11 +106,14 @@ class Location(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.LANE)
     address = models.CharField(_("address"), max_length=200, blank=True)
     qr_token = models.CharField(_("QR token"), max_length=64, unique=True, default=new_qr_token, editable=False)
+    # Set when staff switch the current code off (a fake sticker, abuse); a rotation clears it.
+    qr_revoked_at = models.DateTimeField(_("QR code revoked at"), null=True, blank=True, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         verbose_name = _("location")
         verbose_name_plural = _("locations")
+        constraints = [models.UniqueConstraint(fields=["grid", "name"], name="location_name_unique_in_grid")]
 
     def __str__(self) -> str:
         return self.name
@@ -104,6 +123,74 @@ class Location(models.Model):
 
     def report_url(self) -> str:
         return settings.SITE_URL + self.report_path()
+
+
+class RetiredQRCode(models.Model):
+    """A location's former QR token after a rotation. Until `valid_until` the old poster still
+    leads to the location's report form (a redirect to the new URL); after that it shows the
+    "code no longer in use" page with the workstation's contact."""
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="retired_codes")
+    token = models.CharField(_("QR token"), max_length=64, unique=True)
+    retired_at = models.DateTimeField(_("replaced at"))
+    valid_until = models.DateTimeField(_("old posters work until"))
+
+    class Meta:
+        verbose_name = _("replaced QR code")
+        verbose_name_plural = _("replaced QR codes")
+
+    def __str__(self) -> str:
+        return f"{self.location} · {self.retired_at:%Y-%m-%d}"
+
+
+class LocationEvent(models.Model):
+    """Who did what to a location's QR code, and when. Append-only."""
+
+    class Type(models.TextChoices):
+        ROTATED = "rotated", _("new QR code issued")
+        REVOKED = "revoked", _("QR code revoked")
+        REINSTATED = "reinstated", _("QR code reinstated")
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(_("what"), max_length=16, choices=Type.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    old_code_valid_until = models.DateTimeField(_("old posters work until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("QR code event")
+        verbose_name_plural = _("QR code events")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.location} · {self.get_type_display()}"
+
+
+class ScanCount(models.Model):
+    """How often a location's code was opened on one day. Nothing about who scanned is kept:
+    a scan is one `UPDATE … SET scans = scans + 1`."""
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="scan_counts")
+    day = models.DateField(_("day"))
+    scans = models.PositiveIntegerField(_("scans"), default=0)
+    # Scans of a revoked, replaced or retired code: an old poster is still up somewhere.
+    stale_scans = models.PositiveIntegerField(_("scans of a stopped code"), default=0)
+
+    class Meta:
+        verbose_name = _("daily scan count")
+        verbose_name_plural = _("daily scan counts")
+        constraints = [models.UniqueConstraint(fields=["location", "day"], name="scan_count_one_row_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.location_id} {self.day}: {self.scans}"
 
 
 class Department(models.Model):
@@ -129,6 +216,15 @@ class Department(models.Model):
         return self.name
 
 
+ROLE_SCOPES = ("workstation", "grid", "department", "subdistrict", "district")
+
+
+def _only(scope: str, **kind) -> models.Q:
+    """The role's `scope` field is set and every other scope field is empty."""
+    others = {f"{name}__isnull": True for name in ROLE_SCOPES if name != scope}
+    return models.Q(**kind, **{f"{scope}__isnull": False}, **others)
+
+
 class Role(models.Model):
     """What a user may see and do, and where. A user may hold several roles."""
 
@@ -137,13 +233,22 @@ class Role(models.Model):
         STAFF = "staff", _("workstation staff")  # works the workstation's dashboard
         GRID_WORKER = "grid_worker", _("grid worker")  # handles the tasks of one grid
         LIAISON = "liaison", _("department liaison")  # acts for a department on dispatched work
+        HOUSING_OFFICER = "housing_officer", _("housing officer")  # 房管专员: reads a workstation's issues
+        SUBDISTRICT_SUPERVISOR = "sub_supervisor", _("subdistrict supervisor")  # reads a whole 街道
+        DISTRICT_SUPERVISOR = "district_supervisor", _("district supervisor")  # reads every 街道 of a 区
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
-    kind = models.CharField(_("role"), max_length=16, choices=Kind.choices)
+    kind = models.CharField(_("role"), max_length=20, choices=Kind.choices)
     workstation = models.ForeignKey(Workstation, null=True, blank=True, on_delete=models.CASCADE, related_name="roles")
     grid = models.ForeignKey(Grid, null=True, blank=True, on_delete=models.CASCADE, related_name="roles")
     department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.CASCADE, related_name="roles")
-    is_primary = models.BooleanField(_("primary"), default=True, help_text=_("The grid's first choice for new tasks."))
+    subdistrict = models.ForeignKey(Subdistrict, null=True, blank=True, on_delete=models.CASCADE, related_name="roles")
+    district = models.ForeignKey(District, null=True, blank=True, on_delete=models.CASCADE, related_name="roles")
+    is_primary = models.BooleanField(
+        _("primary"),
+        default=True,
+        help_text=_("For grid workers: the grid's first choice for new tasks. The others are backups."),
+    )
 
     class Meta:
         verbose_name = _("role")
@@ -152,24 +257,78 @@ class Role(models.Model):
             models.CheckConstraint(
                 name="role_scope_matches_kind",
                 violation_error_message=_(
-                    "A station head or staff member needs a workstation only; a grid worker a grid only; "
-                    "a liaison a department only."
+                    "A station head, staff member or housing officer needs a workstation only; a grid worker "
+                    "a grid only; a liaison a department only; a subdistrict supervisor a subdistrict only; "
+                    "a district supervisor a district only."
                 ),
                 condition=(
-                    models.Q(
-                        kind__in=["station_head", "staff"],
-                        workstation__isnull=False,
-                        grid__isnull=True,
-                        department__isnull=True,
-                    )
-                    | models.Q(
-                        kind="grid_worker", grid__isnull=False, workstation__isnull=True, department__isnull=True
-                    )
-                    | models.Q(kind="liaison", department__isnull=False, workstation__isnull=True, grid__isnull=True)
+                    _only("workstation", kind__in=["station_head", "staff", "housing_officer"])
+                    | _only("grid", kind="grid_worker")
+                    | _only("department", kind="liaison")
+                    | _only("subdistrict", kind="sub_supervisor")
+                    | _only("district", kind="district_supervisor")
                 ),
             ),
         ]
 
     def __str__(self) -> str:
-        scope = self.workstation or self.grid or self.department
+        scope = self.workstation or self.grid or self.department or self.subdistrict or self.district
         return f"{self.user} · {self.get_kind_display()} · {scope}"
+
+
+class OnCallShift(models.Model):
+    """One entry of a workstation's on-call rota (值班表): from `starts_at` to `ends_at` this
+    person takes the urgent matters of all the workstation's grids — nights, weekends, holidays."""
+
+    workstation = models.ForeignKey(Workstation, on_delete=models.CASCADE, related_name="on_call_shifts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="on_call_shifts", verbose_name=_("on call")
+    )
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"))
+    note = models.CharField(_("note"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("on-call shift")
+        verbose_name_plural = _("on-call shifts")
+        ordering = ["starts_at", "id"]
+        # Routing asks "who is on call for this workstation at this moment?"
+        indexes = [models.Index(fields=["workstation", "ends_at", "starts_at"], name="shift_ws_window")]
+        constraints = [
+            models.CheckConstraint(
+                name="shift_ends_after_start",
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                violation_error_message=_("A shift must end after it starts."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%Y-%m-%d %H:%M}"
+
+
+class Absence(models.Model):
+    """Leave or another absence: routing passes this person over while it lasts."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="absences", verbose_name=_("person")
+    )
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"))
+    reason = models.CharField(_("reason"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        ordering = ["starts_at", "id"]
+        # Routing asks "which of these people are away at this moment?"
+        indexes = [models.Index(fields=["user", "ends_at"], name="absence_user_ends")]
+        constraints = [
+            models.CheckConstraint(
+                name="absence_ends_after_start",
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                violation_error_message=_("An absence must end after it starts."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.starts_at:%Y-%m-%d}–{self.ends_at:%Y-%m-%d}"

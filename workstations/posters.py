@@ -5,9 +5,12 @@ correction H so a weathered or partly covered poster still scans. Chinese text n
 TrueType font (ReportLab cannot embed CFF/OpenType-CFF fonts such as Noto CJK); see README.
 """
 
+import io
 import os
 from collections.abc import Callable, Iterable
+from itertools import islice
 from pathlib import Path
+from typing import BinaryIO
 
 import qrcode
 from django.conf import settings
@@ -18,6 +21,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from .models import Location
+from .pdfcat import PdfConcatenator
 
 FONT_NAME = "MinqingCJK"
 FONT_CANDIDATES = [
@@ -111,17 +115,54 @@ def draw_poster(canvas: Canvas, location: Location) -> None:
     canvas.drawCentredString(centre, 60, _("In danger? Call 110 (police), 119 (fire) or 120 (ambulance) first."))
 
 
-def write_posters(locations: Iterable[Location], out, *, progress: Callable[[int], None] | None = None) -> int:
-    """Write one A4 page per location to `out` (a path or a binary file). Returns the count."""
-    register_font()
-    canvas = Canvas(out, pagesize=A4, pageCompression=1)
-    canvas.setTitle("民情快办 · 扫码反映")
-    count = 0
+# Pages rendered per ReportLab canvas before they are streamed out (see pdfcat). Each batch
+# embeds its own font subset (~25 kB), so larger batches make a smaller file; memory grows
+# with the batch, never with the number of posters.
+BATCH_SIZE = 50
+TITLE = "民情快办 · 扫码反映"
+
+
+def _render_batch(locations: list[Location]) -> bytes:
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
+    canvas.setTitle(TITLE)
     for location in locations:
         draw_poster(canvas, location)
         canvas.showPage()
-        count += 1
+    canvas.save()
+    return buffer.getvalue()
+
+
+def write_posters(
+    locations: Iterable[Location],
+    out: str | os.PathLike | BinaryIO,
+    *,
+    progress: Callable[[int], None] | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> int:
+    """Write one A4 page per location to `out` (a path or a binary file). Returns the count.
+
+    Memory stays that of one batch of `batch_size` pages whatever the number of locations:
+    each batch is rendered to a small PDF and streamed into `out`. A path is written to a
+    temporary file beside it and renamed at the end, so an interrupted run leaves no half PDF."""
+    register_font()
+    if isinstance(out, str | os.PathLike):
+        target = Path(out)
+        partial = target.with_name(target.name + ".part")
+        try:
+            with open(partial, "wb") as stream:
+                count = write_posters(locations, stream, progress=progress, batch_size=batch_size)
+            os.replace(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
+        return count
+    document = PdfConcatenator(out, title=TITLE, producer="民情快办 (ReportLab)")
+    count = 0
+    iterator = iter(locations)
+    while batch := list(islice(iterator, batch_size)):
+        document.add(_render_batch(batch))
+        count += len(batch)
         if progress:
             progress(count)
-    canvas.save()
+    document.close()
     return count

@@ -7,6 +7,7 @@ valid), and a password is written only when it no longer matches DEMO_PASSWORD.
 
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -15,7 +16,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
 
 from issues.models import FAQ
-from workstations.models import Department, Grid, Location, Neighbourhood, Role, Subdistrict, Workstation
+from open311.services import demo_api_key
+from workstations import places_csv
+from workstations.models import Department, District, Location, Role, Subdistrict, Workstation
 
 User = get_user_model()
 
@@ -25,6 +28,7 @@ User = get_user_model()
 # Django does not re-hash it at login.
 DEMO_SALT = "minqingDemoSeedSalt2026tpw"
 
+DISTRICT = {"slug": "xuhui", "name": "徐汇区"}
 SUBDISTRICT = {"slug": "tianping", "name": "天平街道", "code": "TP"}
 
 WORKSTATIONS = [
@@ -44,35 +48,10 @@ WORKSTATIONS = [
     },
 ]
 
-# workstation slug, neighbourhood slug, name
-NEIGHBOURHOODS = [
-    ("wutong", "yongjia-xincun", "永嘉新村"),
-    ("wutong", "anting", "安亭"),
-    ("hunan", "wuxing", "吴兴"),
-]
-
-# grid code, (workstation slug, neighbourhood slug), name
-GRIDS = [
-    ("tp-yj-1", ("wutong", "yongjia-xincun"), "永嘉新村第一网格"),
-    ("tp-yj-2", ("wutong", "yongjia-xincun"), "永嘉新村第二网格"),
-    ("tp-at-1", ("wutong", "anting"), "安亭第一网格"),
-    ("tp-wx-1", ("hunan", "wuxing"), "吴兴第一网格"),
-]
-
-LANE, GATE, BUILDING = Location.Kind.LANE, Location.Kind.ESTATE_GATE, Location.Kind.BUILDING
-
-# grid code, name, kind, address. The order is the order of `qr_urls`: the first location
-# must lie in demo-grid's grid (tp-yj-1), as the CONTRACT promises.
-LOCATIONS = [
-    ("tp-yj-1", "永嘉路580弄 弄口", LANE, "徐汇区永嘉路580弄"),
-    ("tp-yj-1", "永嘉新村 南大门", GATE, "徐汇区永嘉路580弄1号"),
-    ("tp-yj-2", "永嘉路611弄 弄口", LANE, "徐汇区永嘉路611弄"),
-    ("tp-yj-2", "衡山路10弄 弄口", LANE, "徐汇区衡山路10弄"),
-    ("tp-at-1", "高安路19弄 弄口", LANE, "徐汇区高安路19弄"),
-    ("tp-at-1", "高安路63弄 弄口", LANE, "徐汇区高安路63弄"),
-    ("tp-at-1", "衡山路52号 安亭公寓门口", GATE, "徐汇区衡山路52号"),
-    ("tp-wx-1", "吴兴路101弄 弄口", LANE, "徐汇区吴兴路101弄"),
-]
+# Neighbourhoods, grids and locations come from the sample CSV, through the same import as
+# `manage.py import_places`. Its order is the order of `qr_urls`: the first location must lie in
+# demo-grid's grid (tp-yj-1), as the CONTRACT promises.
+PLACES_CSV = Path(__file__).resolve().parents[2] / "fixtures" / "tianping_places.csv"
 
 POWER, PROPERTY, BUREAU = Department.Category.POWER, Department.Category.PROPERTY, Department.Category.BUREAU
 
@@ -116,8 +95,11 @@ class DemoUser:
     username: str
     full_name: str
     is_superuser: bool = False
-    # (kind, scope) pairs; scope is a workstation slug, grid code or department slug
+    # (kind, scope) pairs; scope is a workstation, subdistrict or district slug, a grid code or
+    # a department slug
     roles: list[tuple[str, str]] = field(default_factory=list)
+    # grid codes where this grid worker is a backup (not the primary)
+    backup_for: list[str] = field(default_factory=list)
 
 
 USERS = [
@@ -129,10 +111,15 @@ USERS = [
         "张伟",
         roles=[(Role.Kind.GRID_WORKER, "tp-yj-1"), (Role.Kind.GRID_WORKER, "tp-at-1")],
     ),
-    DemoUser("grid_worker_2", "demo-grid2", "陈静", roles=[(Role.Kind.GRID_WORKER, "tp-yj-2")]),
+    DemoUser("grid_worker_2", "demo-grid2", "陈静", roles=[(Role.Kind.GRID_WORKER, "tp-yj-2")], backup_for=["tp-yj-1"]),
     DemoUser("department", "demo-power", "刘强", roles=[(Role.Kind.LIAISON, "shinan-power")]),
     DemoUser("other_staff", "demo-other", "赵敏", roles=[(Role.Kind.STAFF, "hunan")]),
     DemoUser("admin", "demo-admin", "系统管理员", is_superuser=True),
+    DemoUser("housing_officer", "demo-housing", "周国强", roles=[(Role.Kind.HOUSING_OFFICER, "wutong")]),
+    DemoUser(
+        "subdistrict_supervisor", "demo-supervisor", "孙丽华", roles=[(Role.Kind.SUBDISTRICT_SUPERVISOR, "tianping")]
+    ),
+    DemoUser("district_supervisor", "demo-district", "吴志明", roles=[(Role.Kind.DISTRICT_SUPERVISOR, "xuhui")]),
 ]
 
 
@@ -160,8 +147,11 @@ class Seeder:
 
     def run(self, password: str) -> tuple[Workstation, list[Location]]:
         password_hash = make_password(password, salt=DEMO_SALT)
+        district = self.ensure(District, {"slug": DISTRICT["slug"]}, {"name": DISTRICT["name"]})
         subdistrict = self.ensure(
-            Subdistrict, {"slug": SUBDISTRICT["slug"]}, {"name": SUBDISTRICT["name"], "code": SUBDISTRICT["code"]}
+            Subdistrict,
+            {"slug": SUBDISTRICT["slug"]},
+            {"name": SUBDISTRICT["name"], "code": SUBDISTRICT["code"], "district": district},
         )
         stations = {
             ws["slug"]: self.ensure(
@@ -171,23 +161,12 @@ class Seeder:
             )
             for ws in WORKSTATIONS
         }
-        hoods = {
-            (ws_slug, slug): self.ensure(
-                Neighbourhood, {"workstation": stations[ws_slug], "slug": slug}, {"name": name}
-            )
-            for ws_slug, slug, name in NEIGHBOURHOODS
-        }
-        grids = {
-            code: self.ensure(Grid, {"code": code}, {"neighbourhood": hoods[hood], "name": name})
-            for code, hood, name in GRIDS
-        }
-        # The QR token is not among the values, so an existing location keeps its own.
-        locations = [
-            self.ensure(
-                Location, {"grid": grids[code], "name": name}, {"kind": kind, "address": address, "is_active": True}
-            )
-            for code, name, kind, address in LOCATIONS
-        ]
+        # The QR token is not in the file, so an existing location keeps its own.
+        imported = places_csv.import_file(PLACES_CSV.read_bytes())
+        self.created += sum(imported.created.values())
+        self.updated += sum(imported.updated.values())
+        locations = imported.locations
+        grids = {loc.grid.code: loc.grid for loc in locations}
         departments = {
             slug: self.ensure(
                 Department,
@@ -219,9 +198,17 @@ class Seeder:
                     lookup["grid"] = grids[scope]
                 elif kind == Role.Kind.LIAISON:
                     lookup["department"] = departments[scope]
+                elif kind == Role.Kind.SUBDISTRICT_SUPERVISOR:
+                    lookup["subdistrict"] = subdistrict
+                elif kind == Role.Kind.DISTRICT_SUPERVISOR:
+                    lookup["district"] = district
                 else:
                     lookup["workstation"] = stations[scope]
                 self.ensure(Role, lookup, {"is_primary": True})
+            for code in demo.backup_for:
+                self.ensure(
+                    Role, {"user": user, "kind": Role.Kind.GRID_WORKER, "grid": grids[code]}, {"is_primary": False}
+                )
 
         wutong = stations["wutong"]
         seeded_order = {loc.pk: rank for rank, loc in enumerate(locations)}
@@ -250,6 +237,8 @@ class Command(BaseCommand):
             "qr_urls": [loc.report_url() for loc in locations],
             "users": {demo.role: demo.username for demo in USERS},
             "password": password,
+            # Open311 (open311/): the demo client's api_key; only its hash is stored.
+            "open311_api_key": demo_api_key(),
         }
         if options["json"]:
             self.stdout.write(json.dumps(summary, ensure_ascii=False))
