@@ -1,30 +1,250 @@
-"""The one way we tell a person something. De-duplicated by key, so retries never repeat."""
+"""The one way we tell a person something: one notifier, a channel per gateway.
 
+A message is first a Notification row, written in the transaction of the change it tells about
+(one row per channel the person wants; (key, channel) is unique, so a retried task never
+notifies twice). After the commit it is delivered: at once when the caller is background work,
+through a Celery task when it is a web request; the SLA sweep delivers whatever is still unsent
+a minute later. Delivery claims the row by compare-and-set, so two workers never both send it.
+
+Channels are classes named in settings.NOTIFY_CHANNELS: email (Django's mail), SMS and WeChat
+template messages (logging stand-ins: a real gateway plugs in by naming its class), webhook.
+"""
+
+import datetime as dt
+import json
 import logging
+import urllib.request
+from collections.abc import Iterable
+from functools import cache
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
-from .models import Issue, Notification
+from .models import Channel, Issue, Notification, NotificationPreference, mask_phone
 
 logger = logging.getLogger(__name__)
 
+MAX_ATTEMPTS = 5
+# A claimed row whose sender died is tried again after this long.
+CLAIM_LEASE = dt.timedelta(minutes=5)
+
+
+# --- Channels ----------------------------------------------------------------------------------
+
+
+class EmailChannel:
+    def send(self, notification: Notification) -> None:
+        send_mail(notification.subject, notification.body, None, [notification.address])
+
+
+class LoggingSmsChannel:
+    """The SMS gateway interface: `send` gets the row (address = the mobile number). This one only
+    logs (with the number masked); a real gateway is a class with the same method, named in
+    settings.NOTIFY_CHANNELS["sms"]."""
+
+    def send(self, notification: Notification) -> None:
+        logger.info("SMS to %s: %s", mask_phone(notification.address), notification.body)
+
+
+class LoggingWeChatChannel:
+    """The WeChat template-message interface (address = the person's openid). Logs only."""
+
+    template_id = ""
+
+    def send(self, notification: Notification) -> None:
+        payload = {"touser": notification.address, "template_id": self.template_id, "data": self.data(notification)}
+        logger.info("WeChat template message: %s", json.dumps(payload, ensure_ascii=False))
+
+    def data(self, notification: Notification) -> dict:
+        return {"first": {"value": notification.subject}, "remark": {"value": notification.body}}
+
+
+class WebhookChannel:
+    """POSTs the message as JSON to the person's URL."""
+
+    timeout = 5
+
+    def send(self, notification: Notification) -> None:
+        body = json.dumps(
+            {
+                "key": notification.key,
+                "issue": notification.issue.reference if notification.issue_id else None,
+                "subject": notification.subject,
+                "body": notification.body,
+            },
+            ensure_ascii=False,
+        ).encode()
+        request = urllib.request.Request(
+            notification.address, data=body, headers={"Content-Type": "application/json"}, method="POST"
+        )
+        with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - configured URL
+            if response.status >= 300:
+                raise OSError(f"webhook answered {response.status}")
+
+
+DEFAULT_CHANNELS = {
+    Channel.EMAIL: "issues.notify.EmailChannel",
+    Channel.SMS: "issues.notify.LoggingSmsChannel",
+    Channel.WECHAT: "issues.notify.LoggingWeChatChannel",
+    Channel.WEBHOOK: "issues.notify.WebhookChannel",
+}
+
+
+@cache
+def _channel_class(path: str):
+    return import_string(path)
+
+
+def channel(name: str):
+    path = {**DEFAULT_CHANNELS, **getattr(settings, "NOTIFY_CHANNELS", {})}[name]
+    return _channel_class(path)()
+
+
+# --- Who gets what, where -----------------------------------------------------------------------
+
+
+def addresses_for(user, preferences: Iterable[NotificationPreference] | None = None) -> list[tuple[str, str]]:
+    """(channel, address) pairs for `user`: the enabled preferences, or email when there are none."""
+    if preferences is None:
+        preferences = NotificationPreference.objects.filter(user=user)
+    preferences = list(preferences)
+    if not preferences:
+        return [(Channel.EMAIL, user.email)] if user.email else []
+    pairs = []
+    for pref in preferences:
+        if not pref.enabled:
+            continue
+        address = pref.address or (user.email if pref.channel == Channel.EMAIL else "")
+        if address:
+            pairs.append((pref.channel, address))
+    return pairs
+
+
+def build(user, *, key: str, subject: str, body: str, issue: Issue | None = None, preferences=None) -> list[Notification]:
+    """Unsaved rows for `user`, one per channel (none if the user can be reached nowhere)."""
+    return [
+        Notification(
+            key=key[:200],
+            channel=ch,
+            user=user,
+            address=address[:300],
+            issue=issue,
+            subject=subject[:200],
+            body=body,
+        )
+        for ch, address in addresses_for(user, preferences)
+    ] or [Notification(key=key[:200], channel=Channel.EMAIL, user=user, issue=issue, subject=subject[:200], body=body)]
+
+
+def build_for_resident(issue: Issue, *, key: str, body: str) -> list[Notification]:
+    """An SMS to the resident's phone, if they left one."""
+    if not issue.reporter_phone:
+        return []
+    return [
+        Notification(
+            key=key[:200],
+            channel=Channel.SMS,
+            address=issue.reporter_phone,
+            issue=issue,
+            subject=issue.reference,
+            body=body,
+        )
+    ]
+
+
+def save(rows: Iterable[Notification], *, inline: bool) -> list[Notification]:
+    """Write `rows` in the current transaction, skipping keys already notified, and deliver the
+    new ones after the commit. Returns the new rows."""
+    created = []
+    for row in rows:
+        try:
+            with transaction.atomic():
+                row.save(force_insert=True)
+        except IntegrityError:
+            continue
+        created.append(row)
+    if created:
+        ids = [row.pk for row in created]
+        transaction.on_commit(lambda: deliver_soon(ids, inline=inline), robust=True)
+    return created
+
+
+def save_many(rows: list[Notification]) -> None:
+    """Write many rows in one statement, skipping keys already notified (the SLA sweep). The sweep
+    hands them to the delivery task after its commit."""
+    if rows:
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def queue(user, *, key: str, subject: str, body: str, issue: Issue | None = None, inline: bool = False) -> list:
+    return save(build(user, key=key, subject=subject, body=body, issue=issue), inline=inline)
+
+
+def queue_resident(issue: Issue, *, key: str, body: str, inline: bool = False) -> list:
+    return save(build_for_resident(issue, key=key, body=body), inline=inline)
+
 
 def send(user, *, key: str, subject: str, body: str, issue: Issue | None = None) -> bool:
-    """Record and send one notification. Returns False if this key was already notified."""
+    """Record and deliver (after the commit) one notification. False if this key was already
+    notified on every channel."""
+    return bool(queue(user, key=key, subject=subject, body=body, issue=issue, inline=True))
+
+
+# --- Delivery ----------------------------------------------------------------------------------
+
+
+def deliver_soon(ids: list[int], *, inline: bool) -> None:
+    """After a commit: deliver now, or hand to the delivery task. A broker error is logged, never
+    raised: the rows stay unsent and the sweep delivers them."""
+    if inline:
+        for pk in ids:
+            deliver(pk)
+        return
+    from .tasks import deliver_notifications_task
+
     try:
-        with transaction.atomic():
-            notification = Notification.objects.create(
-                key=key[:200], user=user, issue=issue, subject=subject[:200], body=body
-            )
-    except IntegrityError:
+        deliver_notifications_task.apply_async(args=[ids], retry=False)
+    except Exception:  # noqa: BLE001 - any broker failure; the unsent rows are the record
+        logger.warning("could not publish delivery of notifications %s; the sweep will retry", ids, exc_info=True)
+
+
+def _claimable(now: dt.datetime) -> Q:
+    return Q(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS) & (
+        Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_LEASE)
+    )
+
+
+def deliver(notification_id: int) -> bool:
+    """Send one notification, once: claim it (compare-and-set), send, mark it sent."""
+    now = timezone.now()
+    claimed = Notification.objects.filter(_claimable(now), pk=notification_id).update(
+        claimed_at=now, attempts=F("attempts") + 1
+    )
+    if not claimed:
         return False
-    if user.email:
-        try:
-            send_mail(subject, body, None, [user.email])
-        except Exception:  # noqa: BLE001 - the record stays; a mail outage must not undo the work
-            logger.warning("email to %s failed for %s", user.pk, key, exc_info=True)
-            return True
-    Notification.objects.filter(pk=notification.pk).update(sent_at=timezone.now())
+    notification = Notification.objects.select_related("issue").get(pk=notification_id)
+    if not notification.address:
+        # Nowhere to send (no email, no preference): on record, and done.
+        Notification.objects.filter(pk=notification_id).update(sent_at=timezone.now(), last_error="no address")
+        return True
+    try:
+        channel(notification.channel).send(notification)
+    except Exception as exc:  # noqa: BLE001 - a gateway outage must not undo the work; retried later
+        logger.warning("%s notification %s failed", notification.channel, notification.key, exc_info=True)
+        Notification.objects.filter(pk=notification_id).update(last_error=str(exc)[:300] or type(exc).__name__)
+        return False
+    Notification.objects.filter(pk=notification_id).update(sent_at=timezone.now(), last_error="")
     return True
+
+
+def pending_ids(*, older_than: dt.timedelta, batch: int, now: dt.datetime | None = None) -> list[int]:
+    now = now or timezone.now()
+    return list(
+        Notification.objects.filter(_claimable(now), created_at__lte=now - older_than)
+        .order_by("created_at")
+        .values_list("id", flat=True)[:batch]
+    )

@@ -1,6 +1,8 @@
-"""Every write to an issue goes through a function here. Views, tasks and the admin call these;
-none of them sets `status` itself. Each transition checks `lifecycle`, saves with
-`update_fields` and appends an `IssueEvent` in the same transaction."""
+"""Every write to an issue goes through a function here (or in the topic modules it gathers:
+issues.routing, issues.handling, issues.dispatch, issues.escalation). Views, API endpoints, tasks
+and the admin call these; none of them sets `status` itself. Each transition checks the
+lifecycle table, saves with `update_fields` and appends an `IssueEvent` in the same transaction
+(issues.transitions)."""
 
 import datetime as dt
 import hashlib
@@ -14,29 +16,48 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from workstations.models import Location, Role
-from workstations.services import grid_worker_for
+from workstations.models import Location
 
 from . import lifecycle, notify, sla
+from .dispatch import (  # noqa: F401 - the public surface of issues.services
+    acknowledge_dispatch,
+    complete_dispatch,
+    dispatch_issue,
+    return_dispatch,
+)
+from .escalation import escalate_overdue, overdue_issues, sla_sweep  # noqa: F401
+from .handling import (  # noqa: F401
+    adopt_issue,
+    answer_issue,
+    assign_issue,
+    coordinate_issue,
+    decline_issue,
+    hand_back_issue,
+    hold_issue,
+    merge_issue,
+    record_milestone,
+    reassign_issue,
+    resume_issue,
+    set_category,
+    set_priority,
+    start_issue,
+    triage_issue,
+)
 from .lifecycle import Action, Status
-from .models import Issue, IssueEvent, IssuePhoto, Kind, ReferenceCounter, hash_token
+from .models import Issue, IssueEvent, IssuePhoto, Kind, Priority, ReferenceCounter, hash_token
+from .routing import match_category, publish_route, route_issue, write_route_outbox  # noqa: F401
+from .transitions import IssueError, must_be_assignee, must_be_staff_or_assignee, station_heads  # noqa: F401
+from .transitions import transition as _transition
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
 
 IDEMPOTENCY_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-
-
-class IssueError(Exception):
-    """A request that the rules refuse; `message` is safe to show to the person."""
-
-    def __init__(self, message: str):
-        self.message = message
-        super().__init__(message)
+_must_be_assignee = must_be_assignee
 
 
 # --- Creating ------------------------------------------------------------------------------
@@ -78,8 +99,10 @@ def create_issue(
     reporter_phone: str = "",
     photos: Iterable[ContentFile] = (),
     idempotency_key: str | None = None,
+    priority: str = Priority.NORMAL,
 ) -> tuple[Issue, str, bool]:
-    """Write a resident's report and queue its routing after commit.
+    """Write a resident's report, its deadlines and the outbox row that promises its routing, in
+    one transaction; publish the routing after the commit.
 
     Returns (issue, tracking token, created). A second submission with the same idempotency key
     returns the first issue with `created` False and writes nothing.
@@ -94,27 +117,31 @@ def create_issue(
     kind = kind or Kind.CONSULT
     if kind not in Kind.values:
         raise IssueError(_("Unknown kind of matter: %(kind)s") % {"kind": kind})
-    accept_due, resolve_due = sla.deadlines(kind, now)
+    if priority not in Priority.values:
+        raise IssueError(_("Unknown priority: %(p)s") % {"p": priority})
+    description = description.strip()
+    issue = Issue(
+        kind=kind,
+        priority=priority,
+        description=description,
+        reporter_name=reporter_name.strip(),
+        reporter_phone=reporter_phone.strip(),
+        location=location,
+        workstation_id=location.grid.neighbourhood.workstation_id,
+        grid_id=location.grid_id,
+        tracking_token_hash=hash_token(token),
+        idempotency_key=key,
+        category=match_category(description),
+    )
+    sla.start_round(issue, now)
     try:
         with transaction.atomic():
-            issue = Issue.objects.create(
-                reference=next_reference(location, now),
-                kind=kind,
-                description=description.strip(),
-                reporter_name=reporter_name.strip(),
-                reporter_phone=reporter_phone.strip(),
-                location=location,
-                workstation_id=location.grid.neighbourhood.workstation_id,
-                grid_id=location.grid_id,
-                tracking_token_hash=hash_token(token),
-                idempotency_key=key,
-                accept_due_at=accept_due,
-                resolve_due_at=resolve_due,
-            )
+            issue.reference = next_reference(location, now)
+            issue.save(force_insert=True)
             for photo in photos:
                 IssuePhoto.objects.create(issue=issue, image=photo)
             IssueEvent.objects.create(issue=issue, type=IssueEvent.Type.CREATED, new_status=Status.NEW)
-            transaction.on_commit(lambda: publish_route(issue.pk), robust=True)
+            write_route_outbox(issue, now)
     except IntegrityError:
         # The same key raced in from a second tap: the first one won.
         existing = Issue.objects.filter(idempotency_key=key).first() if key else None
@@ -132,157 +159,96 @@ def find_by_token(token: str) -> Issue | None:
     )
 
 
-def publish_route(issue_id: int) -> None:
-    """Hand the routing to Celery. If the broker is down the issue stays unrouted in the
-    database and the SLA sweep sends it again; the resident never sees the error."""
-    from .tasks import route_issue_task
-
-    try:
-        route_issue_task.apply_async(args=[issue_id], retry=False)
-    except Exception:  # noqa: BLE001 - any broker failure; the outbox row is the record
-        logger.warning("could not publish routing of issue %s; the sweep will retry", issue_id, exc_info=True)
-
-
-# --- Transitions ---------------------------------------------------------------------------
-
-
-def _transition(
-    issue_id: int,
-    action: str,
-    *,
-    actor: User | None,
-    event_type: str,
-    note: str = "",
-    public: bool = True,
-    check=None,
-    **changes,
-) -> Issue:
-    """Lock the row, check the table, apply `changes`, write the event. One atomic block."""
-    with transaction.atomic():
-        issue = Issue.objects.select_for_update().get(pk=issue_id)
-        if check is not None:
-            check(issue)
-        new_status = lifecycle.target_of(issue.status, action)
-        old_status = issue.status
-        issue.status = new_status
-        for field, value in changes.items():
-            setattr(issue, field, value)
-        issue.save(update_fields=["status", "updated_at", *changes])
-        IssueEvent.objects.create(
-            issue=issue,
-            type=event_type,
-            actor=actor,
-            old_status=old_status,
-            new_status=new_status,
-            note=note,
-            is_public=public,
-        )
-    return issue
-
-
-def _must_be_assignee(user: User):
-    def check(issue: Issue) -> None:
-        if issue.assignee_id != user.pk:
-            raise IssueError(_("This task is not assigned to you."))
-
-    return check
-
-
-def route_issue(issue_id: int) -> Issue | None:
-    """Give a new issue to its grid's worker. Safe to run twice: only a NEW, unrouted issue
-    is routed, and the claim is a compare-and-set on `routed_at`."""
-    now = timezone.now()
-    with transaction.atomic():
-        issue = (
-            Issue.objects.select_for_update()
-            .select_related("location", "grid")
-            .filter(pk=issue_id, routed_at__isnull=True)
-            .first()
-        )
-        if issue is None:
-            return None
-        worker = grid_worker_for(issue.grid)
-        if worker is None:
-            issue.routed_at = now
-            issue.save(update_fields=["routed_at", "updated_at"])
-            IssueEvent.objects.create(
-                issue=issue,
-                type=IssueEvent.Type.UNROUTED,
-                note=_("No grid worker is set for %(grid)s.") % {"grid": issue.grid},
-                is_public=False,
-            )
-            heads = station_heads(issue.workstation_id)
-        else:
-            old = issue.status
-            issue.status = lifecycle.target_of(issue.status, Action.ASSIGN)
-            issue.assignee = worker
-            issue.routed_at = issue.assigned_at = now
-            issue.save(update_fields=["status", "assignee", "routed_at", "assigned_at", "updated_at"])
-            IssueEvent.objects.create(
-                issue=issue,
-                type=IssueEvent.Type.ASSIGNED,
-                old_status=old,
-                new_status=issue.status,
-                note=_("A grid worker of %(grid)s is on it.") % {"grid": issue.grid},
-            )
-    if worker is None:
-        for head in heads:
-            notify.send(
-                head,
-                key=f"unrouted:{issue.pk}:{head.pk}",
-                issue=issue,
-                subject=_("[%(ref)s] No grid worker to route to") % {"ref": issue.reference},
-                body=_("Issue %(ref)s at %(loc)s has no grid worker. Please assign it.")
-                % {"ref": issue.reference, "loc": issue.location},
-            )
-    else:
-        notify.send(
-            worker,
-            key=f"assigned:{issue.pk}:{worker.pk}:{issue.assigned_at.isoformat()}",
-            issue=issue,
-            subject=_("[%(ref)s] New task at %(loc)s") % {"ref": issue.reference, "loc": issue.location},
-            body=_("%(kind)s: %(text)s\nOpen your task list: %(url)s")
-            % {"kind": issue.get_kind_display(), "text": issue.description, "url": settings.SITE_URL + "/tasks/"},
-        )
-    return issue
+# --- The handler's steps -------------------------------------------------------------------
 
 
 def accept_issue(issue: Issue, *, actor: User) -> Issue:
+    """The assignee takes the issue on. Of two concurrent accepts, the second finds the issue
+    accepted already and gets IllegalTransition (a 409 in the API, a message on the page)."""
     return _transition(
         issue.pk,
         Action.ACCEPT,
         actor=actor,
         event_type=IssueEvent.Type.ACCEPTED,
-        check=_must_be_assignee(actor),
+        check=must_be_assignee(actor),
         accepted_at=timezone.now(),
     )
 
 
-def arrive_issue(issue: Issue, *, actor: User) -> Issue:
+def arrive_issue(issue: Issue, *, actor: User, note: str = "") -> Issue:
+    """On site. `note`: the desk's check-in adds where the phone was (if the worker allowed it)."""
     return _transition(
         issue.pk,
         Action.ARRIVE,
         actor=actor,
         event_type=IssueEvent.Type.ARRIVED,
-        check=_must_be_assignee(actor),
+        note=note.strip(),
+        check=must_be_assignee(actor),
         on_site_at=timezone.now(),
     )
 
 
-def resolve_issue(issue: Issue, *, actor: User, note: str) -> Issue:
+def _dispatches_settled(actor, override_reason: str):
+    """A check: required dispatches still open block resolving, unless staff override in writing."""
+    from .dispatch import open_required
+    from .transitions import is_staff_for, record
+
+    reason = (override_reason or "").strip()
+
+    def check(issue: Issue) -> None:
+        pending = list(open_required(issue).select_related("department"))
+        if not pending:
+            return
+        names = "、".join(d.department.name for d in pending)
+        if not reason:
+            raise IssueError(
+                _("Waiting for: %(depts)s. Staff can resolve anyway with a written reason.") % {"depts": names}
+            )
+        if not is_staff_for(actor, issue):
+            raise IssueError(_("Only the workstation's staff can resolve with departments still working."))
+        record(issue, IssueEvent.Type.OVERRIDE, actor=actor, note=f"{names}: {reason}", public=False)
+
+    return check
+
+
+def _resolved_notice(issue: Issue, old_status: str) -> None:
+    notify.queue_resident(
+        issue,
+        key=f"resident:resolved:{issue.pk}:{issue.resolved_at.isoformat()}",
+        body=_("Your report %(ref)s is resolved. Please open your tracking link to confirm or tell us it is not solved.")
+        % {"ref": issue.reference},
+    )
+
+
+def resolve_issue(issue: Issue, *, actor: User, note: str, override_reason: str = "") -> Issue:
+    """The assignee (or, for coordinated and community matters, staff) says it is done. Required
+    dispatches must be done first, unless staff override with `override_reason`."""
     note = note.strip()
     if not note:
         raise IssueError(_("Please say what was done."))
+    settled = _dispatches_settled(actor, override_reason)
+    who = must_be_assignee(actor) if issue.kind in (Kind.CONSULT, Kind.URGENT) else must_be_staff_or_assignee(actor)
+
+    def check(locked: Issue) -> None:
+        who(locked)
+        lifecycle.target_of(locked.status, Action.RESOLVE, locked.kind)
+        settled(locked)
+
+    now = timezone.now()
     return _transition(
         issue.pk,
         Action.RESOLVE,
         actor=actor,
         event_type=IssueEvent.Type.RESOLVED,
         note=note,
-        check=_must_be_assignee(actor),
-        resolved_at=timezone.now(),
+        check=check,
+        after=_resolved_notice,
+        resolved_at=now,
         resolution=note,
     )
+
+
+# --- The resident's answer -----------------------------------------------------------------
 
 
 def confirm_issue(issue: Issue, *, rating: int, comment: str = "") -> Issue:
@@ -302,108 +268,260 @@ def confirm_issue(issue: Issue, *, rating: int, comment: str = "") -> Issue:
 
 
 def reopen_issue(issue: Issue, *, reason: str) -> Issue:
-    """The resident says it is not solved: back to the same grid worker, with the reason.
+    """The resident says it is not solved: back to the same handler, with the reason.
 
     The reopened issue is a new round of work: its SLA clock restarts now and it can be
-    escalated again if this round misses its deadlines."""
+    escalated again (from the bottom of the ladder) if this round misses its deadlines."""
     reason = reason.strip()
     if not reason:
         raise IssueError(_("Please tell us what is still wrong."))
-    accept_due, resolve_due = sla.deadlines(issue.kind, timezone.now())
-    issue = _transition(
+    now = timezone.now()
+
+    def new_round(locked: Issue, old_status: str) -> list[str]:
+        locked.resolved_at = locked.accepted_at = locked.on_site_at = None
+        return ["resolved_at", "accepted_at", "on_site_at", *sla.start_round(locked, now)]
+
+    def tell(locked: Issue, old_status: str) -> None:
+        people = [locked.assignee] if locked.assignee_id else station_heads(locked.workstation_id)
+        for person in people:
+            notify.queue(
+                person,
+                key=f"reopened:{locked.pk}:{person.pk}:{now.isoformat()}",
+                issue=locked,
+                subject=_("[%(ref)s] Reopened by the resident") % {"ref": locked.reference},
+                body=reason,
+            )
+
+    return _transition(
         issue.pk,
         Action.REOPEN,
         actor=None,
         event_type=IssueEvent.Type.REOPENED,
         note=reason,
-        resolved_at=None,
+        prepare=new_round,
+        after=tell,
+    )
+
+
+# --- Resident ------------------------------------------------------------------------------
+# The resident's side of the loop (issue 4): a report with its photos and keyword flags in one
+# transaction, notes and photos added while the report is open, and closing what the resident
+# never confirmed. `photos` here are issues.photos.CleanPhoto objects (already re-encoded).
+
+MAX_PHOTOS_PER_ISSUE = 12
+
+
+def _save_photos(issue: Issue, photos) -> None:
+    for photo in photos:
+        IssuePhoto.objects.create(issue=issue, image=photo.image, thumbnail=photo.thumbnail)
+
+
+def submit_report(
+    location: Location,
+    *,
+    description: str,
+    kind: str = "",
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    photos=(),
+    idempotency_key: str | None = None,
+) -> tuple[Issue, str, bool]:
+    """A resident's report: `create_issue`, plus the keyword rules and the photos' thumbnails.
+
+    If the text holds an urgent keyword (issues.keywords) the issue is flagged for staff; if the
+    resident chose no kind it becomes `urgent`, so that a gas smell never waits a working day.
+    A text-only report without keywords is exactly one `create_issue` call."""
+    from . import keywords
+
+    found = keywords.matches(description)
+    if found and not kind:
+        kind = Kind.URGENT
+    fields = {
+        "description": description,
+        "kind": kind,
+        "reporter_name": reporter_name,
+        "reporter_phone": reporter_phone,
+        "idempotency_key": idempotency_key,
+    }
+    if not photos and not found:
+        return create_issue(location, **fields)
+    with transaction.atomic():
+        issue, token, created = create_issue(location, **fields)
+        if created:
+            _save_photos(issue, photos)
+            if found:
+                issue.urgent_keywords = "、".join(found)[:200]
+                issue.save(update_fields=["urgent_keywords", "updated_at"])
+                IssueEvent.objects.create(
+                    issue=issue,
+                    type=IssueEvent.Type.FLAGGED,
+                    note=_("Urgent keywords in the report: %(words)s. Please check the kind.")
+                    % {"words": issue.urgent_keywords},
+                    is_public=False,
+                )
+    return issue, token, created
+
+
+def add_resident_note(issue: Issue, *, note: str = "", photos=()) -> IssueEvent:
+    """The resident adds a few words or photos while the report is open. The assignee is told."""
+    note = note.strip()
+    if not note and not photos:
+        raise IssueError(_("Please write something or choose a photo."))
+    with transaction.atomic():
+        issue = Issue.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=issue.pk)
+        if not issue.is_open:
+            raise IssueError(_("This report is no longer open, so nothing can be added to it."))
+        if photos and issue.photos.count() + len(photos) > MAX_PHOTOS_PER_ISSUE:
+            raise IssueError(
+                _("A report can have at most %(max)d photos in all.") % {"max": MAX_PHOTOS_PER_ISSUE}
+            )
+        _save_photos(issue, photos)
+        if photos and not note:
+            note = _("Added %(n)d photo(s).") % {"n": len(photos)}
+        event = IssueEvent.objects.create(issue=issue, type=IssueEvent.Type.RESIDENT_NOTE, note=note)
+        issue.save(update_fields=["updated_at"])
+        if issue.assignee is not None:
+            # Recorded with the note, delivered by a worker after the commit.
+            notify.queue(
+                issue.assignee,
+                key=f"resident-note:{event.pk}",
+                issue=issue,
+                subject=_("[%(ref)s] The resident added something") % {"ref": issue.reference},
+                body=note,
+            )
+    return event
+
+
+def awaiting_confirmation_too_long(now: dt.datetime):
+    """Resolved issues the resident has not answered for RESIDENT_CONFIRM_DAYS."""
+    cutoff = now - dt.timedelta(days=settings.RESIDENT_CONFIRM_DAYS)
+    return Issue.objects.filter(status=Status.RESOLVED, resolved_at__lt=cutoff)
+
+
+def close_unconfirmed(*, now: dt.datetime | None = None, batch: int = 500) -> int:
+    """Close, with no rating, what the resident has not confirmed in time. Never counted as
+    satisfied: the rating stays empty. Safe with two sweepers: each row is re-checked under
+    its lock, and one that was confirmed or reopened meanwhile is left alone."""
+    now = now or timezone.now()
+    closed = 0
+    ids = list(awaiting_confirmation_too_long(now).order_by("resolved_at").values_list("id", flat=True)[:batch])
+    for issue_id in ids:
+        with transaction.atomic():
+            issue = awaiting_confirmation_too_long(now).select_for_update().filter(pk=issue_id).first()
+            if issue is None:
+                continue
+            old_status = issue.status
+            issue.status = lifecycle.target_of(old_status, Action.CLOSE_UNCONFIRMED, issue.kind)
+            issue.closed_at = now
+            issue.save(update_fields=["status", "closed_at", "updated_at"])
+            IssueEvent.objects.create(
+                issue=issue,
+                type=IssueEvent.Type.UNCONFIRMED,
+                old_status=old_status,
+                new_status=issue.status,
+                note=_("No answer from the resident within %(n)d days: closed without a rating.")
+                % {"n": settings.RESIDENT_CONFIRM_DAYS},
+            )
+        closed += 1
+    return closed
+
+
+# --- Desk ----------------------------------------------------------------------------------
+# The workstation desk's writes (issue 6): a matter's kind, a handler's notes and photos, a grid
+# worker asking for coordination. Matters logged at the window, by phone or on patrol are
+# issues.worklog.log_matter.
+
+from .worklog import log_matter  # noqa: E402,F401 - part of the public surface
+
+
+def _replan(issue: Issue) -> list[str]:
+    """This round's deadlines again from its start, for the issue's (new) kind and priority."""
+    p = sla.plan(issue.kind, issue.priority, issue.sla_started_at or issue.created_at)
+    for name in sla.SHIFTED_FIELDS[:-1]:
+        setattr(issue, name, getattr(p, name))
+    if issue.paused_at is not None:
+        issue.paused_at = timezone.now()
+    issue.missed = 0
+    issue.sla_next_at = sla.next_check(issue)
+    return ["missed", "sla_next_at", "paused_at", *sla.SHIFTED_FIELDS[:-1]]
+
+
+def set_kind(issue: Issue, *, kind: str, actor: User, reason: str = "") -> Issue:
+    """Staff correct the kind (a "consult" that is really urgent): the deadlines are re-planned
+    from the round's start with the new kind's policy. Refused where the new kind's flow has no
+    way on from the current status."""
+    from .handling import _change
+
+    if kind not in Kind.values:
+        raise IssueError(_("Unknown kind of matter: %(kind)s") % {"kind": kind})
+
+    def prepare(locked: Issue) -> list[str]:
+        if locked.kind == kind:
+            raise IssueError(_("It is already of this kind."))
+        if not set(lifecycle.allowed_actions(locked.status, kind)) - {Action.MERGE}:
+            raise IssueError(_("The kind cannot be changed while the issue is “%(status)s”.") % {"status": locked.get_status_display()})
+        locked.kind = kind
+        return ["kind", *_replan(locked)]
+
+    note = f"{Kind(kind).label} {reason.strip()}".strip()
+    return _change(issue, actor=actor, event_type=IssueEvent.Type.KIND, note=note, prepare=prepare)
+
+
+def add_work_note(issue: Issue, *, actor: User, note: str = "", photos=()) -> IssueEvent:
+    """The handler (or staff) records what they saw or did, with photos (issues.photos.CleanPhoto).
+    Internal: the resident's timeline does not show it."""
+    from .transitions import record
+
+    note = note.strip()
+    if not note and not photos:
+        raise IssueError(_("Please write something or choose a photo."))
+    with transaction.atomic():
+        locked = Issue.objects.select_for_update(of=("self",)).get(pk=issue.pk)
+        must_be_staff_or_assignee(actor)(locked)
+        if locked.status in lifecycle.FINAL_STATUSES:
+            raise IssueError(_("This issue is no longer open."))
+        if photos and locked.photos.count() + len(photos) > MAX_PHOTOS_PER_ISSUE:
+            raise IssueError(_("A report can have at most %(max)d photos in all.") % {"max": MAX_PHOTOS_PER_ISSUE})
+        _save_photos(locked, photos)
+        if photos:
+            note = (note + "\n" if note else "") + _("Added %(n)d photo(s).") % {"n": len(photos)}
+        event = record(locked, IssueEvent.Type.NOTE, actor=actor, note=note, public=False)
+        locked.save(update_fields=["updated_at"])
+    return event
+
+
+def request_coordination(issue: Issue, *, actor: User, reason: str) -> Issue:
+    """The grid worker cannot solve it alone: it becomes a complex matter (难事共办) and goes back
+    to the workstation, whose staff triage it and send 派单."""
+    from .transitions import require_text
+
+    reason = require_text(reason, _("Please say why it needs coordination."))
+
+    def prepare(locked: Issue, old_status: str) -> list[str]:
+        locked.kind = Kind.COMPLEX
+        return ["kind", *_replan(locked)]
+
+    def after(locked: Issue, old_status: str) -> None:
+        for head in station_heads(locked.workstation_id):
+            notify.queue(
+                head,
+                key=f"coordination:{locked.pk}:{head.pk}:{timezone.now().isoformat()}",
+                issue=locked,
+                subject=_("[%(ref)s] Coordination requested") % {"ref": locked.reference},
+                body=reason,
+            )
+
+    return _transition(
+        issue.pk,
+        Action.HAND_BACK,
+        actor=actor,
+        event_type=IssueEvent.Type.HANDED_BACK,
+        note=_("Needs coordination: %(reason)s") % {"reason": reason},
+        public=False,
+        check=must_be_assignee(actor),
+        prepare=prepare,
+        after=after,
+        assignee=None,
         accepted_at=None,
         on_site_at=None,
-        accept_due_at=accept_due,
-        resolve_due_at=resolve_due,
-        overdue_at=None,
     )
-    if issue.assignee_id:
-        notify.send(
-            issue.assignee,
-            key=f"reopened:{issue.pk}:{issue.updated_at.isoformat()}",
-            issue=issue,
-            subject=_("[%(ref)s] Reopened by the resident") % {"ref": issue.reference},
-            body=reason,
-        )
-    return issue
-
-
-# --- The SLA sweep -------------------------------------------------------------------------
-
-
-def station_heads(workstation_id: int) -> list[User]:
-    return list(
-        User.objects.filter(
-            roles__kind=Role.Kind.STATION_HEAD, roles__workstation_id=workstation_id, is_active=True
-        ).distinct()
-    )
-
-
-def overdue_issues(now: dt.datetime):
-    open_statuses = list(lifecycle.OPEN_STATUSES)
-    return Issue.objects.filter(overdue_at__isnull=True, status__in=open_statuses).filter(
-        Q(accepted_at__isnull=True, accept_due_at__lt=now) | Q(resolved_at__isnull=True, resolve_due_at__lt=now)
-    )
-
-
-def escalate_overdue(issue_id: int, *, now: dt.datetime) -> bool:
-    """Mark one issue overdue and escalate it to its station head, exactly once.
-
-    The claim is a compare-and-set on `overdue_at`: of two sweeps that find the same issue,
-    one updates the row and escalates; the other updates nothing and stops. The claim re-checks
-    that the issue is still open and overdue: it may have been accepted or closed since the
-    sweep listed it."""
-    with transaction.atomic():
-        if not overdue_issues(now).filter(pk=issue_id).update(overdue_at=now):
-            return False
-        issue = Issue.objects.select_related("location").get(pk=issue_id)
-        missed = (
-            _("acceptance")
-            if issue.accepted_at is None and issue.accept_due_at and issue.accept_due_at < now
-            else _("resolution")
-        )
-        IssueEvent.objects.create(
-            issue=issue,
-            type=IssueEvent.Type.OVERDUE,
-            note=_("The %(what)s deadline was missed.") % {"what": missed},
-            is_public=False,
-        )
-        heads = station_heads(issue.workstation_id)
-        IssueEvent.objects.create(
-            issue=issue,
-            type=IssueEvent.Type.ESCALATED,
-            note=_("Escalated to the station head: %(names)s")
-            % {"names": ", ".join(h.get_full_name() or h.username for h in heads) or "—"},
-            is_public=False,
-        )
-    for head in heads:
-        notify.send(
-            head,
-            key=f"escalated:{issue.pk}:{head.pk}",
-            issue=issue,
-            subject=_("[%(ref)s] Overdue: %(loc)s") % {"ref": issue.reference, "loc": issue.location},
-            body=_("The %(what)s deadline of %(ref)s was missed. %(url)s")
-            % {"what": missed, "ref": issue.reference, "url": settings.SITE_URL + f"/staff/issues/{issue.pk}/"},
-        )
-    return True
-
-
-def sla_sweep(*, now: dt.datetime | None = None, batch: int = 500) -> dict[str, int]:
-    """One sweep: escalate missed deadlines, and re-send routing that never happened."""
-    now = now or timezone.now()
-    escalated = 0
-    for issue_id in overdue_issues(now).order_by("id").values_list("id", flat=True)[:batch]:
-        escalated += escalate_overdue(issue_id, now=now)
-    cutoff = now - dt.timedelta(seconds=settings.OUTBOX_RESEND_AFTER_SECONDS)
-    resend = list(
-        Issue.objects.filter(routed_at__isnull=True, created_at__lt=cutoff).values_list("id", flat=True)[:batch]
-    )
-    for issue_id in resend:
-        publish_route(issue_id)
-    return {"escalated": escalated, "resent": len(resend)}

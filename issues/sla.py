@@ -1,12 +1,34 @@
-"""Deadlines: from an SLA policy and the Chinese working calendar to two datetimes."""
+"""SLA clocks: policies per kind × priority, the Chinese working calendar, deadlines, 80 % reminders
+and the pause while an issue is on hold.
+
+Three clocks, one per policy unit:
+- minutes: around the clock (urgent matters, 24 × 7);
+- calendar days;
+- working days: time runs only on working days of the Chinese calendar (`chinese_calendar`,
+  public holidays and 调休 make-up working days included), with the admin's WorkdayOverride rows
+  first and Monday–Friday for years the package does not know yet. A target of N working days
+  falls at the same local time on the N-th working day; a pause, a reminder or an escalation step
+  counts the working minutes in between.
+"""
 
 import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import chinese_calendar
+from django.conf import settings
 from django.utils import timezone
 
-from .models import Kind, SLAPolicy, WorkdayOverride
+from .models import Kind, Priority, SLAPolicy, WorkdayOverride
+
+DAY = dt.timedelta(days=1)
+REMIND_AT = 0.8  # a reminder when 80 % of the time to a deadline has passed
+JUST_AFTER = dt.timedelta(microseconds=1)
+
+# The deadlines of a round, in the order they fall due, with the milestone that meets each and
+# its bit in Issue.missed once the sweep has handled its miss.
+MISSED_ACCEPT, MISSED_ARRIVE, MISSED_RESOLVE = 1, 2, 4
+DEADLINES = (("accept", "accepted_at", MISSED_ACCEPT), ("arrive", "on_site_at", MISSED_ARRIVE), ("resolve", "resolved_at", MISSED_RESOLVE))
 
 
 @dataclass(frozen=True)
@@ -14,26 +36,115 @@ class Targets:
     unit: str
     accept_within: int | None
     resolve_within: int
+    arrive_within: int | None = None
+    escalate_every: int = 1
 
 
-# Used when an administrator has not (yet) saved a policy for a kind.
-DEFAULT_TARGETS: dict[str, Targets] = {
-    Kind.URGENT: Targets(SLAPolicy.Unit.MINUTES, 10, 4 * 60),
-    Kind.CONSULT: Targets(SLAPolicy.Unit.WORKING_DAYS, None, 1),
-    Kind.COMPLEX: Targets(SLAPolicy.Unit.DAYS, None, 30),
-    Kind.COMMUNITY: Targets(SLAPolicy.Unit.DAYS, None, 14),
+# Used when an administrator has not (yet) saved a policy for a kind and priority. Non-urgent
+# kinds count working days; urgent matters count minutes around the clock.
+DEFAULT_TARGETS: dict[tuple[str, str], Targets] = {
+    (Kind.URGENT, Priority.NORMAL): Targets(SLAPolicy.Unit.MINUTES, 10, 4 * 60, arrive_within=30, escalate_every=15),
+    (Kind.URGENT, Priority.HIGH): Targets(SLAPolicy.Unit.MINUTES, 5, 2 * 60, arrive_within=20, escalate_every=10),
+    (Kind.CONSULT, Priority.NORMAL): Targets(SLAPolicy.Unit.WORKING_DAYS, None, 1),
+    (Kind.CONSULT, Priority.HIGH): Targets(SLAPolicy.Unit.WORKING_DAYS, None, 1),
+    (Kind.COMPLEX, Priority.NORMAL): Targets(SLAPolicy.Unit.WORKING_DAYS, 2, 20, escalate_every=2),
+    (Kind.COMPLEX, Priority.HIGH): Targets(SLAPolicy.Unit.WORKING_DAYS, 1, 10, escalate_every=1),
+    (Kind.COMMUNITY, Priority.NORMAL): Targets(SLAPolicy.Unit.WORKING_DAYS, 3, 10, escalate_every=2),
+    (Kind.COMMUNITY, Priority.HIGH): Targets(SLAPolicy.Unit.WORKING_DAYS, 2, 5, escalate_every=1),
 }
 
 
-def targets_for(kind: str) -> Targets:
-    policy = SLAPolicy.objects.filter(kind=kind).first()
-    if policy is None:
-        return DEFAULT_TARGETS[kind]
-    return Targets(policy.unit, policy.accept_within, policy.resolve_within)
+def _targets(policy: SLAPolicy) -> Targets:
+    return Targets(
+        policy.unit, policy.accept_within, policy.resolve_within, policy.arrive_within, max(policy.escalate_every, 1)
+    )
+
+
+def all_targets() -> dict[tuple[str, str], Targets]:
+    """Every (kind, priority)'s targets, in one query: saved policies over the defaults."""
+    table = dict(DEFAULT_TARGETS)
+    table.update({(p.kind, p.priority): _targets(p) for p in SLAPolicy.objects.all()})
+    return table
+
+
+def targets_for(kind: str, priority: str = Priority.NORMAL, table: dict | None = None) -> Targets:
+    """The policy of `kind` at `priority` (a saved row, else the default), else the kind's normal
+    one. `table` is all_targets(), for callers that look up many issues at once."""
+    if table is None:
+        rows = SLAPolicy.objects.filter(kind=kind, priority__in={priority, Priority.NORMAL})
+        table = {**DEFAULT_TARGETS, **{(p.kind, p.priority): _targets(p) for p in rows}}
+    return table.get((kind, priority)) or table[(kind, Priority.NORMAL)]
+
+
+# --- The working calendar ----------------------------------------------------------------------
+
+
+class WorkCalendar:
+    """Which days are working days. Override rows are read once per year touched."""
+
+    def __init__(self) -> None:
+        self._overrides: dict[int, dict[dt.date, bool]] = {}
+        self.tz = ZoneInfo(settings.TIME_ZONE)
+
+    def _year(self, year: int) -> dict[dt.date, bool]:
+        if year not in self._overrides:
+            self._overrides[year] = dict(
+                WorkdayOverride.objects.filter(date__year=year).values_list("date", "is_workday")
+            )
+        return self._overrides[year]
+
+    def is_workday(self, day: dt.date) -> bool:
+        """The admin's override first, then the package; for years it does not know, Mon–Fri."""
+        overrides = self._year(day.year)
+        if day in overrides:
+            return overrides[day]
+        try:
+            return chinese_calendar.is_workday(day)
+        except NotImplementedError:
+            return day.weekday() < 5
+
+    def _local(self, when: dt.datetime) -> dt.datetime:
+        return timezone.localtime(when, self.tz)
+
+    def add_working_days(self, start: dt.datetime, days: int) -> dt.datetime:
+        """The same local time of day on the `days`-th working day after `start`'s date."""
+        local = self._local(start)
+        day = local.date()
+        remaining = days
+        while remaining > 0:
+            day += DAY
+            if self.is_workday(day):
+                remaining -= 1
+        return local.replace(year=day.year, month=day.month, day=day.day)
+
+    def add_working_time(self, start: dt.datetime, amount: dt.timedelta) -> dt.datetime:
+        """`start` plus `amount` of time that runs only on working days."""
+        cursor = self._local(start)
+        remaining = amount
+        for _ in range(20 * 366):
+            midnight = dt.datetime.combine(cursor.date() + DAY, dt.time(), cursor.tzinfo)
+            if self.is_workday(cursor.date()):
+                if remaining <= midnight - cursor:
+                    return cursor + remaining
+                remaining -= midnight - cursor
+            cursor = midnight
+        raise ValueError("working time too far ahead")
+
+    def working_time_between(self, start: dt.datetime, end: dt.datetime) -> dt.timedelta:
+        """How much working time runs from `start` to `end` (zero if `end` is earlier)."""
+        cursor, end = self._local(start), self._local(end)
+        total = dt.timedelta()
+        while cursor < end:
+            midnight = dt.datetime.combine(cursor.date() + DAY, dt.time(), cursor.tzinfo)
+            stop = min(midnight, end)
+            if self.is_workday(cursor.date()):
+                total += stop - cursor
+            cursor = stop
+        return total
 
 
 def is_workday(day: dt.date, overrides: dict[dt.date, bool]) -> bool:
-    """The admin's override first, then the package; for years it does not know, Mon–Fri."""
+    """Kept for callers that hold their own override map."""
     if day in overrides:
         return overrides[day]
     try:
@@ -43,31 +154,177 @@ def is_workday(day: dt.date, overrides: dict[dt.date, bool]) -> bool:
 
 
 def add_working_days(start: dt.datetime, days: int) -> dt.datetime:
-    """The same local time of day on the `days`-th working day after `start`'s date."""
-    local = timezone.localtime(start)
-    horizon = local.date() + dt.timedelta(days=days * 3 + 40)
-    overrides = dict(
-        WorkdayOverride.objects.filter(date__gt=local.date(), date__lte=horizon).values_list("date", "is_workday")
-    )
-    day = local.date()
-    remaining = days
-    while remaining > 0:
-        day += dt.timedelta(days=1)
-        if is_workday(day, overrides):
-            remaining -= 1
-    return local.replace(year=day.year, month=day.month, day=day.day)
+    return WorkCalendar().add_working_days(start, days)
+
+
+# --- Clocks ------------------------------------------------------------------------------------
+
+
+class Clock:
+    """Time as one SLA unit counts it."""
+
+    def __init__(self, unit: str, calendar: WorkCalendar | None = None) -> None:
+        self.unit = unit
+        self.calendar = calendar or WorkCalendar()
+
+    @property
+    def working(self) -> bool:
+        return self.unit == SLAPolicy.Unit.WORKING_DAYS
+
+    def target(self, start: dt.datetime, amount: int) -> dt.datetime:
+        """The deadline `amount` units after `start`."""
+        if self.unit == SLAPolicy.Unit.MINUTES:
+            return start + dt.timedelta(minutes=amount)
+        if self.unit == SLAPolicy.Unit.DAYS:
+            return start + dt.timedelta(days=amount)
+        return self.calendar.add_working_days(start, amount)
+
+    def step(self, amount: int) -> dt.timedelta:
+        """`amount` units as a span of clock time (working time on the working clock)."""
+        return dt.timedelta(minutes=amount) if self.unit == SLAPolicy.Unit.MINUTES else dt.timedelta(days=amount)
+
+    def add(self, start: dt.datetime, span: dt.timedelta) -> dt.datetime:
+        return self.calendar.add_working_time(start, span) if self.working else start + span
+
+    def between(self, start: dt.datetime, end: dt.datetime) -> dt.timedelta:
+        if self.working:
+            return self.calendar.working_time_between(start, end)
+        return max(end - start, dt.timedelta())
+
+
+# --- Deadlines of a round ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Plan:
+    accept_due_at: dt.datetime | None
+    arrive_due_at: dt.datetime | None
+    resolve_due_at: dt.datetime
+    accept_remind_at: dt.datetime | None
+    arrive_remind_at: dt.datetime | None
+    resolve_remind_at: dt.datetime
+
+
+def plan(kind: str, priority: str, start: dt.datetime, *, calendar: WorkCalendar | None = None, table=None) -> Plan:
+    """The deadlines and 80 % reminders of a round that starts at `start`."""
+    targets = targets_for(kind, priority, table)
+    clock = Clock(targets.unit, calendar)
+
+    def due(amount: int | None) -> dt.datetime | None:
+        return clock.target(start, amount) if amount else None
+
+    def remind(deadline: dt.datetime | None) -> dt.datetime | None:
+        return clock.add(start, clock.between(start, deadline) * REMIND_AT) if deadline else None
+
+    accept, arrive, resolve = due(targets.accept_within), due(targets.arrive_within), due(targets.resolve_within)
+    return Plan(accept, arrive, resolve, remind(accept), remind(arrive), remind(resolve))
+
+
+def deadlines(kind: str, start: dt.datetime, priority: str = Priority.NORMAL) -> tuple[dt.datetime | None, dt.datetime]:
+    """(accept by, resolve by) for an issue of `kind` received at `start`."""
+    p = plan(kind, priority, start)
+    return p.accept_due_at, p.resolve_due_at
 
 
 def add_target(start: dt.datetime, unit: str, amount: int) -> dt.datetime:
-    if unit == SLAPolicy.Unit.MINUTES:
-        return start + dt.timedelta(minutes=amount)
-    if unit == SLAPolicy.Unit.DAYS:
-        return start + dt.timedelta(days=amount)
-    return add_working_days(start, amount)
+    return Clock(unit).target(start, amount)
 
 
-def deadlines(kind: str, start: dt.datetime) -> tuple[dt.datetime | None, dt.datetime]:
-    """(accept by, resolve by) for an issue of `kind` received at `start`."""
-    targets = targets_for(kind)
-    accept = add_target(start, targets.unit, targets.accept_within) if targets.accept_within else None
-    return accept, add_target(start, targets.unit, targets.resolve_within)
+# --- An issue's SLA state -----------------------------------------------------------------------
+
+ROUND_FIELDS = [
+    "sla_started_at",
+    "accept_due_at",
+    "arrive_due_at",
+    "resolve_due_at",
+    "accept_remind_at",
+    "arrive_remind_at",
+    "resolve_remind_at",
+    "missed",
+    "escalation_level",
+    "escalate_at",
+    "overdue_at",
+    "sla_next_at",
+]
+SHIFTED_FIELDS = [
+    "accept_due_at",
+    "arrive_due_at",
+    "resolve_due_at",
+    "accept_remind_at",
+    "arrive_remind_at",
+    "resolve_remind_at",
+    "escalate_at",
+]
+
+
+def start_round(issue, now: dt.datetime, *, calendar: WorkCalendar | None = None, table=None) -> list[str]:
+    """New deadlines from `now` (a new report, or a reopened one): the ladder starts again at the
+    bottom. Sets the fields on `issue`; returns their names for `save(update_fields=…)`."""
+    p = plan(issue.kind, issue.priority, now, calendar=calendar, table=table)
+    issue.sla_started_at = now
+    for name in ("accept_due_at", "arrive_due_at", "resolve_due_at", "accept_remind_at", "arrive_remind_at"):
+        setattr(issue, name, getattr(p, name))
+    issue.resolve_remind_at = p.resolve_remind_at
+    issue.missed = 0
+    issue.escalation_level = 0
+    issue.escalate_at = None
+    issue.overdue_at = None
+    issue.sla_next_at = next_check(issue)
+    return list(ROUND_FIELDS)
+
+
+def pending(issue, name: str) -> bool:
+    """The deadline `name` is set and its milestone not reached."""
+    milestone = dict((n, m) for n, m, _bit in DEADLINES)[name]
+    return getattr(issue, f"{name}_due_at") is not None and getattr(issue, milestone) is None
+
+
+def breached(issue, now: dt.datetime) -> bool:
+    return any(pending(issue, n) and getattr(issue, f"{n}_due_at") < now for n, _m, _b in DEADLINES)
+
+
+def is_clock_running(issue) -> bool:
+    from .lifecycle import OPEN_STATUSES, Status
+
+    return issue.status in OPEN_STATUSES and issue.status != Status.ON_HOLD and issue.paused_at is None
+
+
+def next_check(issue) -> dt.datetime | None:
+    """When the sweep next has something to do for `issue`: a reminder, a deadline not yet
+    handled, or the next rung of the ladder. None while on hold or once the issue is done."""
+    if not is_clock_running(issue):
+        return None
+    moments = []
+    for name, _milestone, bit in DEADLINES:
+        if not pending(issue, name):
+            continue
+        remind_at = getattr(issue, f"{name}_remind_at")
+        if remind_at is not None:
+            moments.append(remind_at)
+        if not issue.missed & bit:
+            # A deadline is missed once it has passed: the first moment a sweep can see that.
+            moments.append(getattr(issue, f"{name}_due_at") + JUST_AFTER)
+    if issue.escalate_at is not None:
+        moments.append(issue.escalate_at)
+    return min(moments, default=None)
+
+
+def pause(issue, now: dt.datetime) -> list[str]:
+    issue.paused_at = now
+    issue.sla_next_at = None
+    return ["paused_at", "sla_next_at"]
+
+
+def resume(issue, now: dt.datetime, *, calendar: WorkCalendar | None = None, table=None) -> list[str]:
+    """Move every pending deadline, reminder and ladder step on by the time spent on hold, as the
+    issue's clock counts it (working time for working-day policies)."""
+    if issue.paused_at is not None:
+        clock = Clock(targets_for(issue.kind, issue.priority, table).unit, calendar)
+        held = clock.between(issue.paused_at, now)
+        for name in SHIFTED_FIELDS:
+            value = getattr(issue, name)
+            if value is not None:
+                setattr(issue, name, clock.add(value, held))
+    issue.paused_at = None
+    issue.sla_next_at = next_check(issue)
+    return [*SHIFTED_FIELDS, "paused_at", "sla_next_at"]

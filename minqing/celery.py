@@ -1,3 +1,7 @@
+"""The Celery app (worker: `celery -A minqing worker`; one `celery -A minqing beat`). Its
+configuration is the CELERY_* block of minqing.settings: JSON only, late acknowledgement, time
+limits, and the beat table."""
+
 import os
 
 from celery import Celery

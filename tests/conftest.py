@@ -75,7 +75,9 @@ def sla_policies(db) -> None:
 
     for kind, (unit, accept_within, resolve_within) in STANDARD_SLA.items():
         SLAPolicy.objects.update_or_create(
-            kind=kind, defaults={"unit": unit, "accept_within": accept_within, "resolve_within": resolve_within}
+            kind=kind,
+            priority="normal",
+            defaults={"unit": unit, "accept_within": accept_within, "resolve_within": resolve_within},
         )
 
 

@@ -122,9 +122,10 @@ def test_a_wrong_token_finds_nothing(world):
 # --- route_issue ---------------------------------------------------------------------------
 
 
-def test_routing_assigns_the_issue_to_the_grid_worker(world):
+def test_routing_assigns_the_issue_to_the_grid_worker(world, django_capture_on_commit_callbacks):
     issue, _, _ = report(world.loc)
-    services.route_issue(issue.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.route_issue(issue.pk)
     issue.refresh_from_db()
     assert (issue.status, issue.assignee) == (Status.ASSIGNED, world.worker)
     assert issue.routed_at is not None and issue.assigned_at is not None
@@ -141,10 +142,13 @@ def test_routing_twice_is_harmless(world):
     assert Notification.objects.filter(issue=issue).count() == 1
 
 
-def test_without_a_grid_worker_the_issue_stays_new_and_the_station_head_hears(world, mailoutbox):
+def test_without_a_grid_worker_the_issue_stays_new_and_the_station_head_hears(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
     lonely = factories.location(factories.grid(world.ws))
     issue, _, _ = report(lonely)
-    services.route_issue(issue.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.route_issue(issue.pk)
     issue.refresh_from_db()
     assert (issue.status, issue.assignee, issue.routed_at is not None) == (Status.NEW, None, True)
     unrouted = IssueEvent.objects.get(issue=issue, type="unrouted")
@@ -180,9 +184,18 @@ def test_the_assignee_accepts_arrives_and_resolves(world, assigned):
     assert rows.last().note == "换了灯泡"
 
 
-def test_the_assignee_may_resolve_without_going_on_site(world, assigned):
+def test_a_consult_may_be_resolved_without_going_on_site(world):
+    issue, _ = factories.issue(world.loc, kind="consult")
+    services.accept_issue(issue, actor=world.worker)
+    assert services.resolve_issue(issue, actor=world.worker, note="电话答复").status == Status.RESOLVED
+
+
+def test_an_urgent_matter_needs_the_visit_before_it_is_resolved(world, assigned):
     services.accept_issue(assigned, actor=world.worker)
-    assert services.resolve_issue(assigned, actor=world.worker, note="电话答复").status == Status.RESOLVED
+    with pytest.raises(IllegalTransition):
+        services.resolve_issue(assigned, actor=world.worker, note="电话答复")
+    services.arrive_issue(assigned, actor=world.worker)
+    assert services.resolve_issue(assigned, actor=world.worker, note="现场修好").status == Status.RESOLVED
 
 
 @pytest.mark.parametrize("who", ["worker2", "staff", "head", "outsider"])
@@ -220,6 +233,7 @@ def test_resolving_needs_a_note(world, assigned, note):
 @pytest.fixture
 def resolved(world, assigned):
     services.accept_issue(assigned, actor=world.worker)
+    services.arrive_issue(assigned, actor=world.worker)
     return services.resolve_issue(assigned, actor=world.worker, note="修好了")
 
 
@@ -308,10 +322,11 @@ def test_reopening_restarts_the_sla_clock_and_allows_a_new_escalation(world, sla
     time_machine.shift(dt.timedelta(minutes=20))
     assert services.sla_sweep()["escalated"] == 1
     services.accept_issue(issue, actor=world.worker)
+    services.arrive_issue(issue, actor=world.worker)
     services.resolve_issue(issue, actor=world.worker, note="已修好")
     time_machine.shift(dt.timedelta(hours=1))
     reopened = services.reopen_issue(issue, reason="还是没电")
-    assert reopened.overdue_at is None
+    assert (reopened.overdue_at, reopened.escalation_level, reopened.missed) == (None, 0, 0)
     assert reopened.accept_due_at == dt.datetime(2026, 3, 2, 10, 30, tzinfo=SH)
     time_machine.shift(dt.timedelta(minutes=11))
     assert services.sla_sweep()["escalated"] == 1

@@ -1,0 +1,191 @@
+"""The lifecycle engine's tables: categories and their departments, 派单 (dispatches), the outbox
+of work promised in a transaction, the people of the upper escalation levels, and notification
+preferences. Imported by issues.models, so Django registers them in the `issues` app."""
+
+import re
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("email")
+    SMS = "sms", _("SMS")
+    WECHAT = "wechat", _("WeChat template message")
+    WEBHOOK = "webhook", _("webhook")
+
+
+class Category(models.Model):
+    """What a matter is about (电力, 燃气, 绿化 …), the words that recognise it in a report, and the
+    departments it needs. An urgent report of a category is sent to these departments at once."""
+
+    name = models.CharField(_("name"), max_length=50)
+    slug = models.SlugField(_("slug"), unique=True)
+    keywords = models.TextField(
+        _("keywords"), blank=True, help_text=_("Words that put a report in this category, separated by commas or spaces.")
+    )
+    departments = models.ManyToManyField(
+        "workstations.Department", blank=True, related_name="categories", verbose_name=_("departments")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def keyword_list(self) -> list[str]:
+        return [w for w in re.split(r"[\s,，、;；]+", self.keywords) if w]
+
+
+class Dispatch(models.Model):
+    """派单: one department asked to act on one issue, with its own deadline and status."""
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("sent")  # waiting for the department to acknowledge
+        ACKNOWLEDGED = "acknowledged", _("acknowledged")  # the department is on it
+        DONE = "done", _("done")  # the department finished its part
+        RETURNED = "returned", _("returned")  # the department says it is not theirs, with a reason
+
+    OPEN = (Status.SENT, Status.ACKNOWLEDGED)
+
+    issue = models.ForeignKey("issues.Issue", on_delete=models.PROTECT, related_name="dispatches")
+    department = models.ForeignKey(
+        "workstations.Department", on_delete=models.PROTECT, related_name="dispatches", verbose_name=_("department")
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.SENT)
+    # A required dispatch must be done before the issue may be resolved (or staff override).
+    required = models.BooleanField(_("required"), default=True)
+    instructions = models.TextField(_("instructions"), blank=True)
+    due_at = models.DateTimeField(_("due by"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    returned_at = models.DateTimeField(null=True, blank=True)
+    # What the department did, or why it returned the dispatch.
+    result = models.TextField(_("result"), blank=True)
+    # Set once, by compare-and-set, when the sweep finds the deadline missed.
+    overdue_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("dispatch")
+        verbose_name_plural = _("dispatches")
+        ordering = ["due_at", "id"]
+        constraints = [
+            # A department has at most one open dispatch per issue; after a return it may get another.
+            models.UniqueConstraint(
+                fields=["issue", "department"],
+                condition=models.Q(status__in=["sent", "acknowledged"]),
+                name="dispatch_one_open_per_department",
+            ),
+        ]
+        indexes = [
+            # The liaison's list: one department's dispatches by status.
+            models.Index(fields=["department", "status", "due_at"], name="dispatch_department_status"),
+            # The sweep: open dispatches past their deadline, not yet marked overdue.
+            models.Index(
+                fields=["due_at"],
+                name="dispatch_open_due",
+                condition=models.Q(status__in=["sent", "acknowledged"], overdue_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issue_id} → {self.department_id} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+
+class Outbox(models.Model):
+    """Work promised in the same transaction as the change that needs it (routing a new report:
+    assignment and 派单). A Celery task does the work and marks the row done; the sweep publishes
+    again whatever is still not done a minute later, so a broker outage loses nothing."""
+
+    class Topic(models.TextChoices):
+        ROUTE = "route", _("route a new report")
+
+    topic = models.CharField(max_length=16, choices=Topic.choices)
+    issue = models.ForeignKey("issues.Issue", on_delete=models.CASCADE, related_name="outbox")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # The sweep publishes again from this moment on (moved a minute ahead at each publish).
+    publish_after = models.DateTimeField()
+    attempts = models.PositiveIntegerField(default=0)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outbox entry")
+        verbose_name_plural = _("outbox")
+        indexes = [
+            # issues.escalation.resend_outbox: undone work, by when it may be published again.
+            models.Index(fields=["publish_after"], name="outbox_pending", condition=models.Q(done_at__isnull=True)),
+            models.Index(fields=["issue", "topic"], name="outbox_issue_topic"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic} {self.issue_id}"
+
+
+class EscalationContact(models.Model):
+    """Who is told at the upper levels of the escalation ladder: the area secretary (片区书记) of a
+    workstation's area, and the subdistrict's (街道) duty officer. Levels 1 and 2 are the grid
+    worker and the station heads, known from their roles."""
+
+    class Level(models.IntegerChoices):
+        AREA_SECRETARY = 3, _("area secretary")
+        SUBDISTRICT = 4, _("subdistrict")
+
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    workstation = models.ForeignKey(
+        "workstations.Workstation", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    subdistrict = models.ForeignKey(
+        "workstations.Subdistrict", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("escalation contact")
+        verbose_name_plural = _("escalation contacts")
+        constraints = [
+            models.CheckConstraint(
+                name="escalation_contact_scope",
+                violation_error_message=_("An area secretary needs a workstation; a subdistrict contact a subdistrict."),
+                condition=models.Q(level=3, workstation__isnull=False, subdistrict__isnull=True)
+                | models.Q(level=4, subdistrict__isnull=False, workstation__isnull=True),
+            ),
+            models.UniqueConstraint(
+                fields=["level", "workstation", "subdistrict", "user"], name="escalation_contact_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()}: {self.user}"
+
+
+class NotificationPreference(models.Model):
+    """How one person wants to be told. Without any row, a person with an email address gets email."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences")
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    # Where to send on this channel: a mobile number, a webhook URL, a WeChat openid. Email uses
+    # the account's address when this is blank.
+    address = models.CharField(_("address"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [models.UniqueConstraint(fields=["user", "channel"], name="notification_preference_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.channel}"
+
