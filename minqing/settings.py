@@ -45,8 +45,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "workstations",
     "issues",
+    "api",
+    "open311",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -155,6 +161,8 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "sla-sweep": {"task": "issues.tasks.sla_sweep", "schedule": 60.0},
+    "close-unconfirmed": {"task": "issues.tasks.close_unconfirmed", "schedule": 900.0},
+    "webhook-sweep": {"task": "webhooks.tasks.sweep", "schedule": 30.0},
 }
 
 # --- Auth -----------------------------------------------------------------------------------
@@ -212,13 +220,67 @@ RATELIMIT_PROXY_COUNT = int(os.environ.get("RATELIMIT_PROXY_COUNT", "0"))
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "minqing-demo-2026")
 # A dispatch intent (an issue still NEW) older than this is re-sent by the sweep.
 OUTBOX_RESEND_AFTER_SECONDS = int(os.environ.get("OUTBOX_RESEND_AFTER_SECONDS", "60"))
-
-REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": 50,
+# Rows the SLA sweep takes per phase and run (a full batch sweeps again at once).
+SLA_SWEEP_BATCH = int(os.environ.get("SLA_SWEEP_BATCH", "50"))
+# issues.notify: the class behind each channel. A real SMS or WeChat gateway plugs in here.
+NOTIFY_CHANNELS = {
+    "email": "issues.notify.EmailChannel",
+    "sms": os.environ.get("NOTIFY_SMS_CHANNEL", "issues.notify.LoggingSmsChannel"),
+    "wechat": os.environ.get("NOTIFY_WECHAT_CHANNEL", "issues.notify.LoggingWeChatChannel"),
+    "webhook": "issues.notify.WebhookChannel",
 }
+# A resolved issue the resident neither confirms nor reopens within this many days is closed
+# with no rating (issues.services.close_unconfirmed); it never counts as satisfied.
+RESIDENT_CONFIRM_DAYS = int(os.environ.get("RESIDENT_CONFIRM_DAYS", "7"))
+
+# --- APIs (api/, open311/, webhooks/) ----------------------------------------------------------
+REST_FRAMEWORK = {
+    # Systems send `Authorization: Token <key>` (we keep only a hash); the dashboard uses its session.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.UserThrottle", "api.throttles.AnonThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": os.environ.get("API_THROTTLE_USER", "1200/minute"),
+        "anon": os.environ.get("API_THROTTLE_ANON", "60/minute"),
+        "open311": os.environ.get("API_THROTTLE_OPEN311", "120/minute"),
+    },
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "DATETIME_FORMAT": "iso-8601",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "民情快办 API",
+    "DESCRIPTION": "Issues, their lifecycle actions, timeline, locations, FAQ and statistics, scoped to the caller.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "IssueStatusEnum": "issues.lifecycle.Status",
+        "IssueKindEnum": "issues.models.Kind",
+        "EventTypeEnum": "issues.models.IssueEvent.Type",
+    },
+}
+# Outbound webhooks: each failed attempt waits WEBHOOK_RETRY_BASE_SECONDS * 2**(attempt-1) (capped),
+# a delivery gives up after WEBHOOK_MAX_ATTEMPTS, and a subscription whose deliveries gave up
+# WEBHOOK_DISABLE_AFTER_FAILURES times in a row is disabled and its station heads told.
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5"))
+WEBHOOK_RETRY_BASE_SECONDS = int(os.environ.get("WEBHOOK_RETRY_BASE_SECONDS", "30"))
+WEBHOOK_RETRY_MAX_SECONDS = int(os.environ.get("WEBHOOK_RETRY_MAX_SECONDS", "3600"))
+WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "8"))
+WEBHOOK_DISABLE_AFTER_FAILURES = int(os.environ.get("WEBHOOK_DISABLE_AFTER_FAILURES", "5"))
+# Receivers on loopback or private networks: allowed while developing, refused in production.
+WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", DEBUG)
+# Open311: the jurisdiction_id this endpoint answers to, besides each subdistrict's slug.
+OPEN311_JURISDICTION_ID = os.environ.get("OPEN311_JURISDICTION_ID", "")
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -1,0 +1,37 @@
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.permissions import AllowAny
+from rest_framework.routers import DefaultRouter
+
+from .views import not_found
+from .views.dispatches import DispatchViewSet
+from .views.issues import IssueViewSet
+from .views.reading import EventViewSet, FAQViewSet, LocationViewSet, StatisticsView
+from .views.webhooks import SubscriptionViewSet
+
+app_name = "api"
+
+router = DefaultRouter()
+router.include_root_view = False
+router.register("issues", IssueViewSet, basename="issue")
+router.register("events", EventViewSet, basename="event")
+router.register("dispatches", DispatchViewSet, basename="dispatch")
+router.register("locations", LocationViewSet, basename="location")
+router.register("faq", FAQViewSet, basename="faq")
+router.register("webhooks", SubscriptionViewSet, basename="webhook")
+
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("v1/statistics/", StatisticsView.as_view(), name="statistics"),
+    # The schema and docs are public: they describe the API, they hold no data.
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api:schema", template_name="api/swagger_ui.html", permission_classes=[AllowAny]
+        ),
+        name="docs",
+    ),
+    # Whatever else is asked of the API is answered in JSON, never with the site's HTML page.
+    re_path(r"^v1/", not_found),
+]

@@ -1,0 +1,239 @@
+"""Fan-out, delivery, retry with backoff, and disabling. Tasks and the admin call these.
+
+Retries are scheduled in the database (`Delivery.next_attempt_at`) and swept by beat, not with
+per-delivery `countdown` tasks: the row is the record of what is still owed to whom.
+"""
+
+import datetime as dt
+import json
+import logging
+import time
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from issues import notify
+from issues.models import Issue, IssueEvent
+from workstations import scope
+
+from . import sending, signing
+from .models import Attempt, Delivery, Subscription
+
+logger = logging.getLogger(__name__)
+
+USER_AGENT = "minqing-webhooks/1"
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """The wait after the `attempts`-th failed attempt: base, 2×base, 4×base, … capped."""
+    seconds = settings.WEBHOOK_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
+    return dt.timedelta(seconds=min(seconds, settings.WEBHOOK_RETRY_MAX_SECONDS))
+
+
+def lease() -> dt.timedelta:
+    """How long a published or in-flight delivery is left alone before the sweep re-sends it."""
+    return dt.timedelta(seconds=settings.WEBHOOK_TIMEOUT_SECONDS * 2 + 60)
+
+
+# --- Fan-out: runs inside the transaction that writes the IssueEvent ---------------------------
+
+
+def event_payload(event: IssueEvent, delivery_uuid) -> dict:
+    from api.serializers import EventSerializer, IssueSerializer
+
+    issue = Issue.objects.select_related("location", "workstation", "grid", "assignee").get(pk=event.issue_id)
+    return {
+        "id": str(delivery_uuid),
+        "type": event.type,
+        "created_at": event.created_at,
+        "event": EventSerializer(event).data,
+        "issue": IssueSerializer(issue).data,
+    }
+
+
+def fan_out(event: IssueEvent) -> list[int]:
+    """Write one pending delivery per active subscription that wants this event and whose owner
+    may see its issue; publish them after commit. Returns the delivery ids."""
+    subscriptions = [
+        s
+        for s in Subscription.objects.filter(is_active=True, owner__is_active=True).select_related("owner")
+        if s.wants(event.type)
+    ]
+    if not subscriptions:
+        return []
+    now = timezone.now()
+    ids = []
+    try:
+        # A savepoint: a bug here must never undo the change to the issue that this event records.
+        with transaction.atomic():
+            for subscription in subscriptions:
+                if not scope.visible_issues(subscription.owner, Issue.objects.filter(pk=event.issue_id)).exists():
+                    continue
+                delivery = Delivery(
+                    subscription=subscription, event=event, event_type=event.type, next_attempt_at=now + lease()
+                )
+                payload = event_payload(event, delivery.uuid)
+                delivery.payload = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
+                delivery.save()
+                ids.append(delivery.pk)
+    except Exception:  # noqa: BLE001 - logged loudly; the issue's own write goes on
+        logger.exception("webhook fan-out failed for issue event %s", event.pk)
+        return []
+    if ids:
+        transaction.on_commit(lambda: publish([(pk, 0) for pk in ids]), robust=True)
+    return ids
+
+
+def publish(items: list[tuple[int, int]]) -> None:
+    """Hand (delivery id, attempts so far) pairs to Celery. A broker outage loses nothing: the
+    sweep re-sends them. The attempt count makes a stale duplicate task a no-op."""
+    from .tasks import deliver
+
+    for delivery_id, attempts in items:
+        try:
+            deliver.apply_async(args=[delivery_id, attempts], retry=False)
+        except Exception:  # noqa: BLE001 - any broker failure; the delivery row is the record
+            logger.warning("could not publish webhook delivery %s; the sweep will retry", delivery_id, exc_info=True)
+            return
+
+
+# --- One attempt -------------------------------------------------------------------------------
+
+
+def request_for(delivery: Delivery, *, timestamp: int) -> tuple[bytes, dict[str, str]]:
+    body = json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":")).encode()
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        "User-Agent": USER_AGENT,
+        signing.EVENT_HEADER: delivery.event_type,
+        signing.DELIVERY_HEADER: str(delivery.uuid),
+        signing.TIMESTAMP_HEADER: str(timestamp),
+        signing.SIGNATURE_HEADER: signing.signature(delivery.subscription.secret, timestamp, body),
+    }
+    return body, headers
+
+
+def attempt(delivery_id: int, attempts: int | None = None) -> bool | None:
+    """Send one delivery once. Returns True (delivered), False (failed; retried later or given
+    up), or None if there was nothing to do: not pending, its subscription disabled, or this
+    attempt already made by another task (the claim is a compare-and-set on `attempts`, the
+    number of attempts the publisher saw; None means "whatever it is now")."""
+    now = timezone.now()
+    delivery = (
+        Delivery.objects.select_related("subscription")
+        .filter(pk=delivery_id, status=Delivery.Status.PENDING, subscription__is_active=True)
+        .first()
+    )
+    if delivery is None or (attempts is not None and attempts != delivery.attempts):
+        return None
+    number = delivery.attempts + 1
+    claimed = Delivery.objects.filter(
+        pk=delivery.pk, status=Delivery.Status.PENDING, attempts=delivery.attempts
+    ).update(attempts=number, next_attempt_at=now + lease())
+    if not claimed:
+        return None
+    body, headers = request_for(delivery, timestamp=int(time.time()))
+    outcome = sending.post(delivery.subscription.url, body, headers)
+    Attempt.objects.create(
+        delivery=delivery,
+        number=number,
+        started_at=now,
+        duration_ms=outcome.duration_ms,
+        status_code=outcome.status_code,
+        succeeded=outcome.ok,
+        error=outcome.error[:500],
+        response_excerpt=outcome.response_excerpt[:500],
+    )
+    done = timezone.now()
+    if outcome.ok:
+        Delivery.objects.filter(pk=delivery.pk).update(
+            status=Delivery.Status.DELIVERED, delivered_at=done, next_attempt_at=None
+        )
+        Subscription.objects.filter(pk=delivery.subscription_id, consecutive_failures__gt=0).update(
+            consecutive_failures=0
+        )
+        return True
+    if number < settings.WEBHOOK_MAX_ATTEMPTS:
+        Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=done + backoff(number))
+        return False
+    Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.FAILED, next_attempt_at=None)
+    gave_up(delivery.subscription_id)
+    return False
+
+
+def gave_up(subscription_id: int) -> None:
+    Subscription.objects.filter(pk=subscription_id).update(consecutive_failures=F("consecutive_failures") + 1)
+    failures = Subscription.objects.values_list("consecutive_failures", flat=True).get(pk=subscription_id)
+    if failures >= settings.WEBHOOK_DISABLE_AFTER_FAILURES:
+        disable(
+            subscription_id,
+            reason=_("%(n)s deliveries in a row failed after every retry.") % {"n": failures},
+        )
+
+
+def disable(subscription_id: int, *, reason: str) -> bool:
+    """Disable a subscription and tell its owner and the station heads of the owner's
+    workstations, exactly once (compare-and-set on is_active)."""
+    now = timezone.now()
+    if not Subscription.objects.filter(pk=subscription_id, is_active=True).update(
+        is_active=False, disabled_at=now, disabled_reason=reason[:200]
+    ):
+        return False
+    subscription = Subscription.objects.select_related("owner").get(pk=subscription_id)
+    from issues.services import station_heads
+
+    recipients = {subscription.owner.pk: subscription.owner}
+    for workstation_id in sorted(scope.staff_workstation_ids(subscription.owner)):
+        for head in station_heads(workstation_id):
+            recipients.setdefault(head.pk, head)
+    for user in recipients.values():
+        notify.send(
+            user,
+            key=f"webhook-disabled:{subscription.pk}:{user.pk}:{now.isoformat()}",
+            subject=_("Webhook “%(name)s” disabled") % {"name": subscription.name},
+            body=_(
+                "The webhook “%(name)s” (%(url)s) was disabled: %(reason)s "
+                "Fix the receiver, then enable the subscription again in the admin or the API."
+            )
+            % {"name": subscription.name, "url": subscription.url, "reason": reason},
+        )
+    logger.warning("webhook subscription %s disabled: %s", subscription_id, reason)
+    return True
+
+
+def enable(subscription: Subscription) -> None:
+    """Turn a disabled subscription back on; its pending deliveries go out on the next sweep."""
+    subscription.is_active = True
+    subscription.consecutive_failures = 0
+    subscription.disabled_at = None
+    subscription.disabled_reason = ""
+    subscription.save(update_fields=["is_active", "consecutive_failures", "disabled_at", "disabled_reason"])
+    Delivery.objects.filter(subscription=subscription, status=Delivery.Status.PENDING).update(
+        next_attempt_at=timezone.now()
+    )
+
+
+# --- The sweep ---------------------------------------------------------------------------------
+
+
+def due_deliveries(now: dt.datetime):
+    return Delivery.objects.filter(
+        status=Delivery.Status.PENDING, next_attempt_at__lte=now, subscription__is_active=True
+    )
+
+
+def sweep(*, now: dt.datetime | None = None, batch: int = 200) -> int:
+    """Publish every delivery that is due (a retry whose backoff is over, or one whose publish or
+    worker was lost). Each is leased first, by compare-and-set, so two sweeps never both send it."""
+    now = now or timezone.now()
+    due = list(due_deliveries(now).order_by("next_attempt_at").values_list("id", "attempts")[:batch])
+    claimed = []
+    for delivery_id, attempts in due:
+        if due_deliveries(now).filter(pk=delivery_id, attempts=attempts).update(next_attempt_at=now + lease()):
+            claimed.append((delivery_id, attempts))
+    publish(claimed)
+    return len(claimed)
