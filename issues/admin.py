@@ -6,7 +6,19 @@ from django.utils.translation import gettext_lazy as _
 
 from workstations import scope
 
-from .models import FAQ, Issue, IssueEvent, IssuePhoto, Notification, ReferenceCounter, SLAPolicy, WorkdayOverride
+from . import faq as faq_index  # noqa: F401 - connects the cache invalidation of FAQ answers
+from . import keywords  # noqa: F401 - connects the cache invalidation of keyword rules
+from .models import (
+    FAQ,
+    Issue,
+    IssueEvent,
+    IssuePhoto,
+    KeywordRule,
+    Notification,
+    ReferenceCounter,
+    SLAPolicy,
+    WorkdayOverride,
+)
 
 
 class ReadOnlyAdminMixin:
@@ -24,9 +36,9 @@ class ReadOnlyAdminMixin:
 
 @admin.register(SLAPolicy)
 class SLAPolicyAdmin(admin.ModelAdmin):
-    list_display = ["kind", "unit", "accept_within", "resolve_within"]
-    list_editable = ["unit", "accept_within", "resolve_within"]
-    list_filter = ["unit"]
+    list_display = ["kind", "priority", "unit", "accept_within", "arrive_within", "resolve_within", "escalate_every"]
+    list_editable = ["unit", "accept_within", "arrive_within", "resolve_within", "escalate_every"]
+    list_filter = ["unit", "priority"]
     search_fields = ["kind"]
 
 
@@ -93,7 +105,7 @@ class IssueAdmin(admin.ModelAdmin):
         "resolve_due_at",
         "overdue_at",
     ]
-    list_filter = ["status", "kind", OverdueFilter, "workstation", "created_at"]
+    list_filter = ["status", "kind", "channel", "priority", OverdueFilter, "workstation", "created_at"]
     list_select_related = ["workstation", "grid", "location", "assignee"]
     search_fields = ["reference", "description", "location__name", "reporter_phone"]
     date_hierarchy = "created_at"
@@ -102,7 +114,22 @@ class IssueAdmin(admin.ModelAdmin):
     # Everything else is the issue's lifecycle, and belongs to issues.services.
     editable_fields = ["description", "reporter_name", "reporter_phone"]
     fieldsets = [
-        (None, {"fields": ["reference", "kind", "status", "description", "reporter_name", "reporter_phone"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "reference",
+                    "kind",
+                    "channel",
+                    "priority",
+                    "urgent_keywords",
+                    "status",
+                    "description",
+                    "reporter_name",
+                    "reporter_phone",
+                ]
+            },
+        ),
         (_("Where and who"), {"fields": ["workstation", "grid", "location", "assignee"]}),
         (
             _("Deadlines and lifecycle"),
@@ -187,6 +214,16 @@ class FAQAdmin(admin.ModelAdmin):
     search_fields = ["question", "answer", "category"]
 
 
+@admin.register(KeywordRule)
+class KeywordRuleAdmin(admin.ModelAdmin):
+    """Words that suggest 紧急情况 to a resident while typing and flag the report for staff."""
+
+    list_display = ["phrase", "is_active", "note", "created_at"]
+    list_editable = ["is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["phrase", "note"]
+
+
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["key", "user", "issue", "subject", "created_at", "sent_at"]
@@ -194,3 +231,55 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["user", "issue"]
     search_fields = ["key", "subject", "user__username", "issue__reference"]
     date_hierarchy = "created_at"
+
+
+# --- The lifecycle engine: categories, 派单, the outbox, the ladder's people, preferences --------
+
+from .models import Category, Dispatch, EscalationContact, NotificationPreference, Outbox  # noqa: E402
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "keywords", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "keywords"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["departments"]
+
+
+@admin.register(Dispatch)
+class DispatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["issue", "department", "status", "required", "due_at", "overdue_at", "created_at"]
+    list_filter = ["status", "department", "required"]
+    list_select_related = ["issue", "department"]
+    search_fields = ["issue__reference", "result", "instructions"]
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        visible = scope.visible_issues(request.user, Issue.objects.all())
+        return super().get_queryset(request).filter(issue__in=visible)
+
+
+@admin.register(Outbox)
+class OutboxAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["topic", "issue", "created_at", "publish_after", "attempts", "done_at"]
+    list_filter = ["topic", ("done_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["issue"]
+    search_fields = ["issue__reference"]
+
+
+@admin.register(EscalationContact)
+class EscalationContactAdmin(admin.ModelAdmin):
+    list_display = ["level", "workstation", "subdistrict", "user"]
+    list_filter = ["level"]
+    list_select_related = ["workstation", "subdistrict", "user"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "channel", "enabled", "address"]
+    list_filter = ["channel", "enabled"]
+    list_select_related = ["user"]
+    search_fields = ["user__username"]
+    autocomplete_fields = ["user"]

@@ -1,4 +1,4 @@
-"""Forms of the resident side: the report form and the tracking page's confirm / reopen forms."""
+"""Forms of the resident side: the report form, and the tracking page's note, confirm and reopen forms."""
 
 import re
 
@@ -7,15 +7,23 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import Kind
-from .photos import MAX_PHOTOS, process_photo
+from .photos import ACCEPTED_TYPES, MAX_PHOTOS, clean_photo
 
-# One plain line under each kind, for people who have never heard the four slogans.
+# The four kinds in the words a resident uses (the staff side keeps the official slogans), each
+# with one plain line of help. The resident may skip the choice: staff triage later.
+KIND_LABELS = {
+    Kind.CONSULT: _("I have a question"),
+    Kind.URGENT: _("Emergency"),
+    Kind.COMPLEX: _("A hard matter that needs several parties"),
+    Kind.COMMUNITY: _("A good idea or a good deed"),
+    "": _("Not sure"),
+}
 KIND_HELP = {
+    Kind.CONSULT: _("Ask something, or report a small thing to fix."),
+    Kind.URGENT: _("Needs help today: a leak, a broken wire, a smell of gas, no power."),
+    Kind.COMPLEX: _("A bigger problem that several offices must solve together."),
+    Kind.COMMUNITY: _("An idea for the neighbourhood, or something good to share."),
     "": _("We will choose for you."),
-    Kind.CONSULT: _("A question, or a small thing to fix."),
-    Kind.URGENT: _("Needs help today: a leak, no power, a blocked way."),
-    Kind.COMPLEX: _("A bigger problem that needs several offices."),
-    Kind.COMMUNITY: _("An idea, or something good to share."),
 }
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
@@ -70,10 +78,32 @@ class MultipleFileField(forms.FileField):
         return [f for f in result if f]
 
 
+def photo_input() -> MultipleFileInput:
+    return MultipleFileInput(attrs={"accept": ",".join(ACCEPTED_TYPES)})
+
+
+def clean_photo_list(files: list, *, limit: int = MAX_PHOTOS) -> list:
+    """Each upload checked and re-encoded (issues.photos); one message per bad file."""
+    if len(files) > limit:
+        raise ValidationError(_("Please send at most %(max)d photos.") % {"max": limit}, code="too_many_photos")
+    processed, errors = [], []
+    for number, uploaded in enumerate(files, start=1):
+        try:
+            processed.append(clean_photo(uploaded))
+        except ValidationError as exc:
+            errors.extend(
+                _("Photo %(n)d (%(name)s): %(problem)s") % {"n": number, "name": uploaded.name, "problem": m}
+                for m in exc.messages
+            )
+    if errors:
+        raise ValidationError(errors)
+    return processed
+
+
 class ReportForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("What kind of matter is it?"),
-        choices=[*Kind.choices, ("", _("Not sure"))],
+        choices=list(KIND_LABELS.items()),
         widget=forms.RadioSelect,
         required=False,
     )
@@ -88,7 +118,7 @@ class ReportForm(forms.Form):
         label=_("Photos"),
         help_text=_("Optional. Up to 6 photos, each up to 10 MB."),
         required=False,
-        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        widget=photo_input(),
     )
     name = forms.CharField(
         label=_("Your name"),
@@ -110,9 +140,19 @@ class ReportForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
-    def kind_options(self) -> list[tuple]:
-        """(radio, help line) pairs, for the big radio buttons."""
-        return [(radio, KIND_HELP.get(radio.data["value"], "")) for radio in self["kind"]]
+    def kind_options(self) -> list[dict]:
+        """The big radio buttons, written out by the template (faster than widget templates)."""
+        chosen = self["kind"].value() or ""
+        return [
+            {
+                "value": value,
+                "label": label,
+                "help": KIND_HELP[value],
+                "id": f"id_kind_{number}",
+                "checked": value == chosen,
+            }
+            for number, (value, label) in enumerate(KIND_LABELS.items())
+        ]
 
     def is_spam(self) -> bool:
         return bool(self.data.get("website", "").strip())
@@ -121,26 +161,10 @@ class ReportForm(forms.Form):
         return normalize_phone(self.cleaned_data["phone"])
 
     def clean_photos(self) -> list:
-        files = self.cleaned_data["photos"]
-        if len(files) > MAX_PHOTOS:
-            raise ValidationError(
-                _("Please send at most %(max)d photos.") % {"max": MAX_PHOTOS}, code="too_many_photos"
-            )
-        processed, errors = [], []
-        for number, uploaded in enumerate(files, start=1):
-            try:
-                processed.append(process_photo(uploaded))
-            except ValidationError as exc:
-                errors.extend(
-                    _("Photo %(n)d (%(name)s): %(problem)s") % {"n": number, "name": uploaded.name, "problem": m}
-                    for m in exc.messages
-                )
-        if errors:
-            raise ValidationError(errors)
-        return processed
+        return clean_photo_list(self.cleaned_data["photos"])
 
     def issue_fields(self) -> dict:
-        """Keyword arguments for services.create_issue."""
+        """Keyword arguments for services.submit_report."""
         data = self.cleaned_data
         return {
             "description": data["description"],
@@ -150,6 +174,33 @@ class ReportForm(forms.Form):
             "photos": data["photos"],
             "idempotency_key": data["idempotency_key"] or None,
         }
+
+
+class NoteForm(forms.Form):
+    """Something the resident adds while the report is open: a few words, photos, or both."""
+
+    note = forms.CharField(
+        label=_("Anything to add?"),
+        help_text=_("For example: “It is getting worse” or “The door code is 1234”."),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    photos = MultipleFileField(
+        label=_("More photos"),
+        help_text=_("Optional. Up to 6 photos, each up to 10 MB."),
+        required=False,
+        widget=photo_input(),
+    )
+
+    def clean_photos(self) -> list:
+        return clean_photo_list(self.cleaned_data["photos"])
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("note", "").strip() and not data.get("photos"):
+            raise ValidationError(_("Please write something or choose a photo."), code="empty")
+        return data
 
 
 RATING_CHOICES = [

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The lifecycle engine's own tables (categories and 派单, the outbox, ladder contacts, preferences).
+from .engine_models import Category, Channel, Dispatch, EscalationContact, NotificationPreference, Outbox  # noqa: F401
 from .lifecycle import OPEN_STATUSES, Status
 
 
@@ -21,25 +23,53 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+class Priority(models.TextChoices):
+    NORMAL = "normal", _("normal")
+    HIGH = "high", _("high")  # staff raised it (danger, many residents, a vulnerable resident)
+
+
+class Intake(models.TextChoices):
+    """How a matter reached the workstation. Every channel is an Issue, so one set of rules (SLA,
+    timeline, statistics, the 工作日志) covers them all."""
+
+    QR = "qr", _("QR code")  # a resident scanned a location's code
+    WALK_IN = "walk_in", _("walk-in")  # a resident came to the workstation's window
+    PHONE = "phone", _("phone")  # a resident called the workstation
+    PATROL = "patrol", _("patrol (走访)")  # a grid worker found it on their rounds
+    API = "api", _("other system")  # the REST API or Open311
+
+
 class SLAPolicy(models.Model):
-    """How fast each kind of issue must be accepted and resolved. Editable in the admin."""
+    """How fast each kind of issue, at each priority, must be accepted, visited and resolved, and
+    how often a missed deadline climbs the escalation ladder. Editable in the admin."""
 
     class Unit(models.TextChoices):
         MINUTES = "minutes", _("minutes, around the clock")
         DAYS = "days", _("calendar days")
         WORKING_DAYS = "working_days", _("working days (Chinese calendar)")
 
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices, default=Priority.NORMAL)
     unit = models.CharField(_("unit"), max_length=16, choices=Unit.choices)
     accept_within = models.PositiveIntegerField(_("accept within"), null=True, blank=True)
+    arrive_within = models.PositiveIntegerField(
+        _("be on site within"), null=True, blank=True, help_text=_("Urgent matters: the visit has its own deadline.")
+    )
     resolve_within = models.PositiveIntegerField(_("resolve within"))
+    escalate_every = models.PositiveIntegerField(
+        _("escalate again every"),
+        default=1,
+        help_text=_("While a deadline stays missed, the next level of the ladder is told after this long."),
+    )
 
     class Meta:
         verbose_name = _("SLA policy")
         verbose_name_plural = _("SLA policies")
+        ordering = ["kind", "priority"]
+        constraints = [models.UniqueConstraint(fields=["kind", "priority"], name="sla_policy_one_per_kind_priority")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}"
+        return f"{self.get_kind_display()} · {self.get_priority_display()}"
 
 
 class WorkdayOverride(models.Model):
@@ -92,28 +122,65 @@ class Issue(models.Model):
     resolution = models.TextField(_("resolution"), blank=True)
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
     rating_comment = models.TextField(_("rating comment"), blank=True)
+    # Words of the report that a KeywordRule marks as urgent ("漏电, 电线"): staff should check the
+    # kind. Empty means no rule matched.
+    urgent_keywords = models.CharField(_("urgent keywords found"), max_length=200, blank=True)
+    # How the matter came in (issues.services.log_matter writes the desk's and patrols' ones).
+    channel = models.CharField(_("received through"), max_length=8, choices=Intake.choices, default=Intake.QR)
+
+    # --- The lifecycle engine (issues.services, issues.sla, issues.escalation) ----------------
+    priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices, default=Priority.NORMAL)
+    category = models.ForeignKey(
+        "issues.Category", null=True, blank=True, on_delete=models.PROTECT, related_name="issues"
+    )
+    # An issue on hold remembers where it was; resuming returns there and shifts the deadlines.
+    held_from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    paused_at = models.DateTimeField(_("on hold since"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates", verbose_name=_("merged into")
+    )
+    # The SLA round: set on creation and on reopening.
+    sla_started_at = models.DateTimeField(null=True, blank=True)
+    arrive_due_at = models.DateTimeField(_("on site by"), null=True, blank=True)
+    # 80 % reminders still to send (NULL: sent, or nothing to remind of).
+    accept_remind_at = models.DateTimeField(null=True, blank=True)
+    arrive_remind_at = models.DateTimeField(null=True, blank=True)
+    resolve_remind_at = models.DateTimeField(null=True, blank=True)
+    # Deadlines whose miss the sweep has already handled this round (issues.sla.MISSED_* bits).
+    missed = models.PositiveSmallIntegerField(default=0)
+    # Levels of the ladder told this round (0 = none; issues.escalation.Level), and when the next
+    # level is due if a deadline is still missed then.
+    escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    escalate_at = models.DateTimeField(null=True, blank=True)
+    # The next moment the SLA sweep has something to do for this issue; NULL: nothing.
+    sla_next_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("issue")
         verbose_name_plural = _("issues")
         ordering = ["-created_at"]
         indexes = [
-            # The SLA sweep: open issues not yet escalated, by deadline.
+            # The SLA sweep (issues.escalation.due_issues): what has something due, soonest first.
             models.Index(
-                fields=["accept_due_at"],
-                name="issue_accept_due_open",
-                condition=models.Q(overdue_at__isnull=True, accepted_at__isnull=True),
+                fields=["sla_next_at"], name="issue_sla_next", condition=models.Q(sla_next_at__isnull=False)
             ),
+            # Dashboards' "overdue" filter.
             models.Index(
-                fields=["resolve_due_at"],
-                name="issue_resolve_due_open",
-                condition=models.Q(overdue_at__isnull=True, resolved_at__isnull=True),
+                fields=["workstation", "overdue_at"], name="issue_ws_overdue", condition=models.Q(overdue_at__isnull=False)
             ),
-            # The sweep's outbox re-send: issues received but never routed.
-            models.Index(fields=["created_at"], name="issue_unrouted", condition=models.Q(routed_at__isnull=True)),
             # Dashboards: one workstation's issues, newest first; a worker's tasks.
             models.Index(fields=["workstation", "-created_at"], name="issue_ws_created"),
             models.Index(fields=["assignee", "status"], name="issue_assignee_status"),
+            # The desk's queues (issues.views.desk_dashboard): a workstation's unfinished issues
+            # (open, or resolved and awaiting the resident) by status. Partial, so it stays the
+            # size of the backlog however long the history grows.
+            models.Index(
+                fields=["workstation", "status"], name="issue_ws_unfinished", condition=models.Q(closed_at__isnull=True)
+            ),
+            # services.close_unconfirmed: resolved issues the resident never confirmed, by age.
+            models.Index(
+                fields=["resolved_at"], name="issue_awaiting_confirmation", condition=models.Q(status="resolved")
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -157,6 +224,33 @@ class IssueEvent(models.Model):
         OVERDUE = "overdue", _("deadline missed")
         ESCALATED = "escalated", _("escalated")
         NOTIFIED = "notified", _("notified")
+        REMINDED = "reminded", _("deadline approaching")
+        ANSWERED = "answered", _("answered")
+        TRIAGED = "triaged", _("triaged")
+        COORDINATING = "coordinating", _("coordination started")
+        MILESTONE = "milestone", _("milestone")
+        ADOPTED = "adopted", _("adopted")
+        STARTED = "started", _("work started")
+        DECLINED = "declined", _("declined")
+        REASSIGNED = "reassigned", _("reassigned")
+        HANDED_BACK = "handed_back", _("handed back")
+        HELD = "held", _("put on hold")
+        RESUMED = "resumed", _("resumed")
+        MERGED = "merged", _("merged into another report")
+        MERGED_IN = "merged_in", _("a duplicate was merged in")
+        PRIORITY = "priority", _("priority changed")
+        CATEGORY = "category", _("category set")
+        DISPATCHED = "dispatched", _("sent to a department")
+        DISPATCH_ACK = "dispatch_ack", _("department acknowledged")
+        DISPATCH_DONE = "dispatch_done", _("department done")
+        DISPATCH_RETURN = "dispatch_return", _("department returned it")
+        DISPATCH_LATE = "dispatch_late", _("department deadline missed")
+        OVERRIDE = "override", _("resolved with open dispatches")
+        RESIDENT_NOTE = "resident_note", _("the resident added something")
+        UNCONFIRMED = "unconfirmed", _("closed without the resident's answer")
+        FLAGGED = "flagged", _("flagged for staff")
+        NOTE = "note", _("note added")
+        KIND = "kind", _("kind changed")
 
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="events")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -188,10 +282,12 @@ def photo_path(instance: "IssuePhoto", filename: str) -> str:
 
 
 class IssuePhoto(models.Model):
-    """A photo, already re-encoded as JPEG without EXIF (see issues.photos)."""
+    """A photo, already re-encoded as JPEG without EXIF (see issues.photos), and its thumbnail."""
 
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(upload_to=photo_path)
+    # A small JPEG for lists and the tracking page; blank for photos stored before thumbnails.
+    thumbnail = models.ImageField(upload_to=photo_path, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -200,6 +296,27 @@ class IssuePhoto(models.Model):
 
     def __str__(self) -> str:
         return self.image.name
+
+    @property
+    def thumbnail_url(self) -> str:
+        return (self.thumbnail or self.image).url
+
+
+class KeywordRule(models.Model):
+    """A word that, found in a report, suggests `urgent` to the resident and flags it for staff."""
+
+    phrase = models.CharField(_("word or phrase"), max_length=30, unique=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    note = models.CharField(_("note"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("urgent keyword")
+        verbose_name_plural = _("urgent keywords")
+        ordering = ["phrase"]
+
+    def __str__(self) -> str:
+        return self.phrase
 
 
 class ReferenceCounter(models.Model):
@@ -231,19 +348,38 @@ class FAQ(models.Model):
 
 
 class Notification(models.Model):
-    """One message to one person. `key` is unique, so a retried task never notifies twice."""
+    """One message to one person on one channel (issues.notify). (`key`, `channel`) is unique, so a
+    retried task never notifies twice. Written in the transaction of the change it tells about;
+    NULL `sent_at` is the outbox that the delivery task and the sweep work through."""
 
-    key = models.CharField(max_length=200, unique=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    Channel = Channel
+
+    key = models.CharField(max_length=200)
+    channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.EMAIL)
+    # A staff member, or nobody for a resident reached at `address` (their phone).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    address = models.CharField(max_length=300, blank=True)
     issue = models.ForeignKey(Issue, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications")
     subject = models.CharField(max_length=200)
     body = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # A delivery attempt claims the row first (compare-and-set), so two workers never both send.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
+        constraints = [models.UniqueConstraint(fields=["key", "channel"], name="notification_once_per_channel")]
+        indexes = [
+            # issues.notify.deliver_pending: what is still to be sent, oldest first.
+            models.Index(fields=["created_at"], name="notification_unsent", condition=models.Q(sent_at__isnull=True)),
+        ]
 
     def __str__(self) -> str:
-        return self.key
+        return f"{self.key} ({self.channel})"
+

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import desk, resident
+from .views import desk, dispatch, resident
 
 urlpatterns = [
     # Residents: report from a QR code, follow the report, common questions.
@@ -8,11 +8,28 @@ urlpatterns = [
     path("t/<str:token>/", resident.track, name="track"),
     path("t/<str:token>/confirm/", resident.track_confirm, name="track_confirm"),
     path("t/<str:token>/reopen/", resident.track_reopen, name="track_reopen"),
+    path("t/<str:token>/note/", resident.track_note, name="track_note"),
+    path("my/", resident.my_reports, name="my_reports"),
     path("faq/", resident.faq, name="faq"),
+    path("faq/suggest", resident.faq_suggest, name="faq_suggest"),
     # Desk: workstation staff and grid workers.
     path("staff/", desk.staff_dashboard, name="staff_dashboard"),
     path("staff/issues/<int:pk>/", desk.staff_issue, name="staff_issue"),
+    path("staff/issues/<int:pk>/do/<str:action>/", desk.staff_issue_action, name="staff_issue_action"),
+    path("staff/bulk/", desk.staff_bulk, name="staff_bulk"),
+    path("staff/worklog/", desk.worklog_page, name="worklog"),
+    path("staff/worklog/log/", desk.worklog_entry, name="worklog_entry"),
+    path("staff/worklog/export.csv", desk.worklog_csv, name="worklog_csv"),
+    path("staff/worklog/export.xlsx", desk.worklog_xlsx, name="worklog_xlsx"),
+    path("staff/themes/", desk.themes_page, name="themes"),
+    path("staff/themes/faq/", desk.themes_faq, name="themes_faq"),
+    path("staff/stats/", desk.stats_page, name="stats"),
+    path("staff/stats/export.csv", desk.stats_csv, name="stats_csv"),
     path("tasks/", desk.tasks, name="tasks"),
+    path("tasks/patrol/", desk.patrol, name="patrol"),
     path("tasks/<int:pk>/", desk.task_detail, name="task_detail"),
     path("tasks/<int:pk>/<str:action>/", desk.task_action, name="task_action"),
+    # Department liaisons: 派单 to their departments.
+    path("dispatches/", dispatch.dispatches, name="dispatches"),
+    path("dispatches/<int:pk>/<str:action>/", dispatch.dispatch_action, name="dispatch_action"),
 ]

@@ -164,7 +164,8 @@ def test_the_report_form_speaks_chinese_by_default(client, world):
     assert '<html lang="zh-hans">' in html
     assert "反映问题" in html
     assert "遇到了什么问题？" in html
-    assert "小事即办" in html and "急事快办" in html
+    # The resident form names the kinds in plain words (the staff side keeps the four slogans).
+    assert "我要咨询" in html and "紧急情况" in html and "需要多方协调的难事" in html
     assert "提交反映" in html
     assert "Send report" not in html
 
@@ -174,7 +175,7 @@ def test_the_report_form_speaks_english_to_who_asks_for_it(client, world):
     assert '<html lang="en">' in html
     assert "Send report" in html
     assert "What is wrong?" in html
-    assert "Quick answers (小事即办)" in html
+    assert "I have a question" in html and "Emergency" in html
     assert "提交反映" not in html
 
 

@@ -1,30 +1,42 @@
-"""The resident side: report from a QR code, follow the report, confirm or reopen it, and the FAQ.
+"""The resident side: report from a QR code, follow the report, add to it, confirm or reopen it,
+the FAQ (with suggestions while typing), and the list of this browser's own reports.
 
 Nobody here is logged in. The tracking token in /t/<token>/ is the resident's only key, so
 tracking pages are never cached and never leak the URL to another site in a Referer header.
+Every page here runs a fixed, small number of queries (tests/resident/test_queries.py).
 """
 
+import json
 import secrets
+import threading
+import time
+from collections import OrderedDict
 from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from workstations.models import Location
+from workstations.views.qr import qr_entry
 
-from .. import ratelimit, services
-from ..forms import ConfirmForm, ReopenForm, ReportForm
+from .. import faq as faq_index
+from .. import keywords, ratelimit, services
+from ..forms import KIND_LABELS, ConfirmForm, NoteForm, ReopenForm, ReportForm
 from ..lifecycle import IllegalTransition, Status
-from ..models import FAQ, Issue
+from ..models import Issue, IssueEvent, hash_token
 
 HOUR = 3600
+MINUTE = 60
+FAQ_SUGGESTIONS_PER_IP_PER_MINUTE = 120
 
 # What each status means, in the words a resident would use.
 STATUS_PLAIN = {
@@ -35,6 +47,26 @@ STATUS_PLAIN = {
     Status.RESOLVED: gettext_lazy("The grid worker says it is done. Please check and tell us."),
     Status.REOPENED: gettext_lazy("You said it is not solved yet. We are looking at it again."),
     Status.CLOSED: gettext_lazy("Finished. Thank you!"),
+    Status.TRIAGED: gettext_lazy("The workstation has looked at it and is deciding who does what."),
+    Status.COORDINATING: gettext_lazy("Several departments are working on it together."),
+    Status.ADOPTED: gettext_lazy("The workstation has taken up your idea."),
+    Status.IN_PROGRESS: gettext_lazy("Your idea is being carried out."),
+    Status.ON_HOLD: gettext_lazy("Waiting for an answer (from you or someone else). The clock is paused meanwhile."),
+    Status.DECLINED: gettext_lazy("The workstation cannot take this up. The reason is in the timeline."),
+    Status.MERGED: gettext_lazy("The same matter was already reported; it is followed on that report."),
+}
+
+# The public timeline, one plain sentence per step; other steps show their own label.
+EVENT_PLAIN = {
+    IssueEvent.Type.CREATED: gettext_lazy("We received your report."),
+    IssueEvent.Type.ASSIGNED: gettext_lazy("A grid worker was given your report."),
+    IssueEvent.Type.ACCEPTED: gettext_lazy("The grid worker took it on."),
+    IssueEvent.Type.ARRIVED: gettext_lazy("The grid worker came to the place."),
+    IssueEvent.Type.RESOLVED: gettext_lazy("The grid worker says it is done."),
+    IssueEvent.Type.CONFIRMED: gettext_lazy("You said it is solved."),
+    IssueEvent.Type.REOPENED: gettext_lazy("You said it is not solved yet."),
+    IssueEvent.Type.RESIDENT_NOTE: gettext_lazy("You added something."),
+    IssueEvent.Type.UNCONFIRMED: gettext_lazy("Closed without your answer, so without a rating."),
 }
 
 
@@ -42,18 +74,85 @@ def _see_other(url: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(url, status=303)
 
 
+def _private(view):
+    """The token in the URL is a secret: keep the page out of caches and other sites' Referer
+    headers. Not "no-referrer": Chromium then sends `Origin: null` with the page's own forms and
+    Django's CSRF check refuses them."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response.headers["Cache-Control"] = "no-store, private"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["X-Robots-Tag"] = "noindex"
+        return response
+
+    return wrapper
+
+
 # --- Reporting -----------------------------------------------------------------------------
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def report(request: HttpRequest, token: str) -> HttpResponse:
-    location = get_object_or_404(Location.objects.select_related("grid__neighbourhood__workstation"), qr_token=token)
-    if not location.is_active:
-        return render(request, "issues/location_inactive.html", {"location": location}, status=410)
+    # Rotated, revoked and retired codes, and the scan counter: workstations.views.qr.
+    location, elsewhere = qr_entry(request, token)
+    if elsewhere is not None:
+        return elsewhere
     if request.method == "POST":
         return _submit_report(request, location)
-    form = ReportForm(initial={"kind": "", "idempotency_key": secrets.token_urlsafe(24)})
-    return _report_page(request, location, form)
+    if request.user.is_authenticated or len(messages.get_messages(request)):
+        form = ReportForm(initial={"kind": "", "idempotency_key": secrets.token_urlsafe(24)})
+        return _report_page(request, location, form)
+    return _blank_form_page(request, location)
+
+
+# The report form is what every QR scan costs. For an anonymous visitor with no message waiting,
+# the page differs from one visitor to the next in two values only: the CSRF token and a fresh
+# idempotency key. Each process keeps the rendered page, per location, language and keyword
+# list, for PAGE_CACHE_SECONDS, and writes those two values into it.
+CSRF_HOLE = "csrf0hole0a7f3c9e"
+KEY_HOLE = "idem0hole0b91d2e4"
+PAGE_CACHE_SECONDS = 60.0
+PAGE_CACHE_SIZE = 512
+_page_cache: OrderedDict = OrderedDict()
+_page_cache_lock = threading.Lock()
+
+
+def clear_page_cache() -> None:
+    with _page_cache_lock:
+        _page_cache.clear()
+
+
+def _blank_form_page(request: HttpRequest, location: Location) -> HttpResponse:
+    workstation = location.grid.neighbourhood.workstation
+    key = (
+        location.pk,
+        location.name,
+        location.address,
+        workstation.name,
+        workstation.phone,
+        translation.get_language(),
+        request.get_full_path(),
+        keywords.active_phrases(),
+    )
+    now = time.monotonic()
+    with _page_cache_lock:
+        cached = _page_cache.get(key)
+        if cached is not None and now - cached[0] < PAGE_CACHE_SECONDS:
+            _page_cache.move_to_end(key)
+            page = cached[1]
+        else:
+            page = None
+    if page is None:
+        form = ReportForm(initial={"kind": "", "idempotency_key": KEY_HOLE})
+        page = _report_page(request, location, form, csrf_token=CSRF_HOLE).content.decode()
+        with _page_cache_lock:
+            _page_cache[key] = (now, page)
+            while len(_page_cache) > PAGE_CACHE_SIZE:
+                _page_cache.popitem(last=False)
+    page = page.replace(CSRF_HOLE, get_token(request)).replace(KEY_HOLE, secrets.token_urlsafe(24))
+    return HttpResponse(page)
 
 
 def _submit_report(request: HttpRequest, location: Location) -> HttpResponse:
@@ -73,14 +172,11 @@ def _submit_report(request: HttpRequest, location: Location) -> HttpResponse:
     if not form.is_valid():
         return _report_page(request, location, form, status=400)
     try:
-        issue, tracking_token, created = services.create_issue(location, **form.issue_fields())
+        issue, tracking_token, created = services.submit_report(location, **form.issue_fields())
     except services.IssueError as exc:
         form.add_error(None, exc.message)
         return _report_page(request, location, form, status=400)
-    messages.success(
-        request,
-        _("Thank you. Your report %(ref)s has been received.") % {"ref": issue.reference},
-    )
+    messages.success(request, _("Thank you. Your report %(ref)s has been received.") % {"ref": issue.reference})
     return _see_other(reverse("track", args=[tracking_token]))
 
 
@@ -99,7 +195,13 @@ def _kept_form(request: HttpRequest) -> ReportForm:
 
 
 def _report_page(
-    request: HttpRequest, location: Location, form: ReportForm, *, status: int = 200, notice: str = ""
+    request: HttpRequest,
+    location: Location,
+    form: ReportForm,
+    *,
+    status: int = 200,
+    notice: str = "",
+    csrf_token: str | None = None,
 ) -> HttpResponse:
     context = {
         "location": location,
@@ -108,34 +210,33 @@ def _report_page(
         "notice": notice,
         # A browser never re-sends chosen files with a page it gets back.
         "photos_lost": request.method == "POST" and bool(request.FILES),
+        # For the browser's "this sounds urgent" hint (issues.keywords; cached, no query).
+        "urgent_words": json.dumps(keywords.active_phrases(), ensure_ascii=False),
     }
+    if csrf_token is not None:
+        context["csrf_token"] = csrf_token  # a placeholder, for the page cache above
     return render(request, "issues/report.html", context, status=status)
 
 
 # --- Tracking ------------------------------------------------------------------------------
 
 
-def _private(view):
-    """The token in the URL is a secret: keep the page out of caches and other sites' Referer
-    headers. Not "no-referrer": Chromium then sends `Origin: null` with the page's own forms and
-    Django's CSRF check refuses them."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        response.headers["Cache-Control"] = "no-store, private"
-        response.headers["Referrer-Policy"] = "same-origin"
-        response.headers["X-Robots-Tag"] = "noindex"
-        return response
-
-    return wrapper
-
-
 def _issue_or_404(token: str) -> Issue:
-    issue = services.find_by_token(token)
-    if issue is None:
-        raise Http404
-    return issue
+    """The issue of a tracking token, with its place and workstation (one query: the page needs
+    no more of the place hierarchy, and the workstation is denormalised onto the issue)."""
+    try:
+        return Issue.objects.select_related("location", "workstation").get(tracking_token_hash=hash_token(token))
+    except Issue.DoesNotExist:
+        raise Http404 from None
+
+
+def _handler(issue: Issue) -> str:
+    """Who handles it, as a role: never a person's name or phone."""
+    if issue.assignee_id:
+        return _("A grid worker")
+    if issue.routed_at:
+        return _("The workstation staff")
+    return _("Being passed to a grid worker")
 
 
 def _track_page(
@@ -143,27 +244,32 @@ def _track_page(
     issue: Issue,
     token: str,
     *,
+    note_form: NoteForm | None = None,
     confirm_form: ConfirmForm | None = None,
     reopen_form: ReopenForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    location = issue.location
-    if issue.assignee_id:
-        handler = _("A grid worker")
-    elif issue.routed_at:
-        handler = _("The workstation staff")
-    else:
-        handler = _("Being passed to a grid worker")
+    events = list(
+        IssueEvent.objects.filter(issue_id=issue.pk, is_public=True)
+        .order_by("created_at", "id")
+        .only("type", "note", "created_at")
+    )
+    for event in events:
+        event.plain = EVENT_PLAIN.get(event.type) or event.get_type_display()
     context = {
         "issue": issue,
         "token": token,
-        "location": location,
-        "workstation": location.grid.neighbourhood.workstation,
+        "location": issue.location,
+        "workstation": issue.workstation,
+        "kind_label": KIND_LABELS.get(issue.kind) or issue.get_kind_display(),
         "status_plain": STATUS_PLAIN.get(issue.status, issue.get_status_display()),
-        "handler": handler,
-        "events": list(issue.events.filter(is_public=True).order_by("created_at", "id")),
+        "handler": _handler(issue),
+        "events": events,
         "photos": list(issue.photos.order_by("id")),
+        "can_add": issue.is_open,
         "can_answer": issue.status == Status.RESOLVED,
+        "confirm_days": settings.RESIDENT_CONFIRM_DAYS,
+        "note_form": note_form or NoteForm(),
         "confirm_form": confirm_form or ConfirmForm(),
         "reopen_form": reopen_form or ReopenForm(),
         "track_url": request.build_absolute_uri(reverse("track", args=[token])),
@@ -175,6 +281,22 @@ def _track_page(
 @require_safe
 def track(request: HttpRequest, token: str) -> HttpResponse:
     return _track_page(request, _issue_or_404(token), token)
+
+
+@_private
+@require_POST
+def track_note(request: HttpRequest, token: str) -> HttpResponse:
+    issue = _issue_or_404(token)
+    form = NoteForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _track_page(request, issue, token, note_form=form, status=400)
+    try:
+        services.add_resident_note(issue, note=form.cleaned_data["note"], photos=form.cleaned_data["photos"])
+    except services.IssueError as exc:
+        messages.error(request, exc.message)
+        return _track_page(request, issue, token, note_form=form, status=409)
+    messages.success(request, _("Thank you. The grid worker can see what you added."))
+    return _see_other(reverse("track", args=[token]) + "#h-timeline")
 
 
 @_private
@@ -209,13 +331,56 @@ def track_reopen(request: HttpRequest, token: str) -> HttpResponse:
     return _see_other(reverse("track", args=[token]))
 
 
+@require_safe
+def my_reports(request: HttpRequest) -> HttpResponse:
+    """The reports sent from this browser. The list lives in the browser (localStorage) and is
+    drawn by static/js/my-reports.js: the server knows nothing of who sent what."""
+    return render(request, "issues/my_reports.html")
+
+
 # --- Common questions ----------------------------------------------------------------------
 
 
 @require_safe
 def faq(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
-    entries = FAQ.objects.filter(is_published=True)
     if query:
-        entries = entries.filter(Q(question__icontains=query) | Q(answer__icontains=query))
-    return render(request, "issues/faq.html", {"entries": list(entries.order_by("category", "id")), "query": query})
+        entries = [hit.entry for hit in faq_index.search(query)]
+    else:
+        entries = faq_index.published()
+    categories = []
+    for entry in entries:
+        if not categories or categories[-1]["name"] != entry.category:
+            categories.append({"name": entry.category, "slug": f"cat-{len(categories) + 1}", "entries": []})
+        categories[-1]["entries"].append(entry)
+    return render(
+        request,
+        "issues/faq.html",
+        # With a query the answers come best first, without one by category.
+        {"query": query, "hits": entries if query else [], "categories": [] if query else categories},
+    )
+
+
+@require_safe
+def faq_suggest(request: HttpRequest) -> JsonResponse:
+    """Published answers that fit what the resident is typing: JSON for static/js/faq-suggest.js.
+
+    Cheap by design (an in-memory index, no query) and rate-limited per client."""
+    ip = ratelimit.client_ip(request)
+    if not ratelimit.hit(f"faq-suggest:ip:{ip}", FAQ_SUGGESTIONS_PER_IP_PER_MINUTE, MINUTE):
+        return JsonResponse(
+            {"results": [], "error": _("Too many questions at once. Please wait a minute.")}, status=429
+        )
+    text = request.GET.get("q", "")[:500]
+    results = [
+        {
+            "id": hit.entry.id,
+            "question": hit.entry.question,
+            "answer": Truncator(hit.entry.answer).chars(160),
+            "url": f"{reverse('faq')}#faq-{hit.entry.id}",
+        }
+        for hit in faq_index.suggest(text)
+    ]
+    response = JsonResponse({"results": results})
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return response

@@ -51,4 +51,50 @@
   } else {
     setUp();
   }
+
+  // The reports sent from this browser, kept in localStorage only: my-reports.js draws them on
+  // /my/ and the tracking page records itself; offline.js adds what it sends later.
+  var REPORTS = "minqing:my-reports";
+  var MAX_REPORTS = 50;
+
+  function readReports() {
+    try {
+      var list = JSON.parse(window.localStorage.getItem(REPORTS) || "[]");
+      return Array.isArray(list) ? list : [];
+    } catch (e) {
+      return [];
+    }
+  }
+
+  function writeReports(list) {
+    try {
+      window.localStorage.setItem(REPORTS, JSON.stringify(list.slice(0, MAX_REPORTS)));
+    } catch (e) {
+      /* storage full or switched off: the tracking page still has its link box */
+    }
+  }
+
+  window.Minqing = window.Minqing || {};
+  window.Minqing.myReports = {
+    list: readReports,
+    // Add or update one report, newest first. `report`: url, reference, place, status, received.
+    remember: function (report) {
+      if (!report || !report.url) {
+        return;
+      }
+      var list = readReports().filter(function (r) {
+        return r.url !== report.url;
+      });
+      report.seen = new Date().toISOString();
+      list.unshift(report);
+      writeReports(list);
+    },
+    forget: function () {
+      try {
+        window.localStorage.removeItem(REPORTS);
+      } catch (e) {
+        /* nothing to remove */
+      }
+    },
+  };
 })();

@@ -1,4 +1,5 @@
-/* Report and tracking pages: stop double taps, and keep a draft of the description.
+/* Report and tracking pages: stop double taps, keep a draft of the description, suggest
+   "Emergency" when the words say so, and check photos before they are sent.
    Everything here is an extra; the forms work without it. */
 (function () {
   "use strict";
@@ -18,15 +19,22 @@
 
   var store = storage();
 
+  function each(list, fn) {
+    Array.prototype.forEach.call(list, fn);
+  }
+
   // 1. Disable a submit button after the first submit, so an impatient second tap does nothing.
   function guardSubmit(form) {
-    form.addEventListener("submit", function () {
+    form.addEventListener("submit", function (event) {
       var button = form.querySelector(".js-submit");
       if (!button) {
         return;
       }
-      // Let this submit go out first, then disable.
+      // Let this submit go out first, then disable (unless it was kept for later: offline.js).
       window.setTimeout(function () {
+        if (event.defaultPrevented) {
+          return;
+        }
         button.disabled = true;
         if (button.dataset.sending) {
           button.dataset.label = button.textContent;
@@ -38,7 +46,7 @@
 
   // Coming back with the Back button shows the page from memory: make the button usable again.
   window.addEventListener("pageshow", function () {
-    Array.prototype.forEach.call(document.querySelectorAll(".js-submit"), function (button) {
+    each(document.querySelectorAll(".js-submit"), function (button) {
       button.disabled = false;
       if (button.dataset.label) {
         button.textContent = button.dataset.label;
@@ -46,10 +54,14 @@
     });
   });
 
-  // 2. Keep a draft of the description until the report has been received.
+  // 2. Keep a draft of the description, and the report's idempotency key, until the report has
+  //    been received. A retry after a lost answer (weak signal) then carries the same key, and
+  //    the server answers with the report it already has instead of making a second one.
   function keepDraft(form) {
     var key = "minqing:" + form.dataset.draftKey;
+    var keyOfKey = key + ":key";
     var text = form.querySelector("textarea[name='description']");
+    var idem = form.querySelector("input[name='idempotency_key']");
     if (!store || !text || !form.dataset.draftKey) {
       return;
     }
@@ -58,19 +70,28 @@
     if (!text.value) {
       text.value = store.getItem(key) || "";
     }
-    text.addEventListener("input", function () {
+    if (idem && store.getItem(key) && store.getItem(keyOfKey)) {
+      idem.value = store.getItem(keyOfKey);
+    }
+    function save() {
       if (text.value) {
         store.setItem(key, text.value);
+        if (idem && idem.value) {
+          store.setItem(keyOfKey, idem.value);
+        }
       } else {
         store.removeItem(key);
+        store.removeItem(keyOfKey);
       }
-    });
+    }
+    text.addEventListener("input", save);
     form.addEventListener("submit", function () {
+      save();
       store.setItem(PENDING, key);
     });
   }
 
-  // On the tracking page the report has arrived: its draft can go.
+  // On the tracking page the report has arrived: its draft and key can go.
   function clearDraft() {
     if (!store) {
       return;
@@ -78,12 +99,121 @@
     var key = store.getItem(PENDING);
     if (key) {
       store.removeItem(key);
+      store.removeItem(key + ":key");
       store.removeItem(PENDING);
     }
   }
 
+  // 3. "This sounds urgent": the keyword rules of the admin, matched as the resident types.
+  function normalize(text) {
+    var t = text.normalize ? text.normalize("NFKC") : text;
+    return t.toLowerCase().replace(/\s+/g, "");
+  }
+
+  function urgentHint(form) {
+    var text = form.querySelector("textarea[name='description']");
+    var hint = form.querySelector(".js-keyword-hint");
+    var urgent = form.querySelector("input[name='kind'][value='urgent']");
+    var words = [];
+    try {
+      words = JSON.parse(form.dataset.urgentWords || "[]");
+    } catch (e) {
+      words = [];
+    }
+    if (!text || !hint || !urgent || !words.length) {
+      return;
+    }
+    function check() {
+      var value = normalize(text.value);
+      var found = words.some(function (w) {
+        return w && value.indexOf(w) !== -1;
+      });
+      hint.hidden = !found || urgent.checked;
+    }
+    text.addEventListener("input", check);
+    form.addEventListener("change", check);
+    hint.querySelector(".js-choose-urgent").addEventListener("click", function () {
+      urgent.checked = true;
+      urgent.dispatchEvent(new Event("change", { bubbles: true }));
+      hint.hidden = true;
+      urgent.focus();
+    });
+    check();
+  }
+
+  // The 110 / 119 / 120 box at the top stands out while "Emergency" is chosen.
+  function emergencyBox(form) {
+    var box = document.getElementById("emergency");
+    if (!box) {
+      return;
+    }
+    function update() {
+      var urgent = form.querySelector("input[name='kind'][value='urgent']");
+      document.body.classList.toggle("is-urgent", !!(urgent && urgent.checked));
+    }
+    form.addEventListener("change", update);
+    update();
+  }
+
+  // 4. Photos: count, size and type are checked here, before a slow upload; previews shown.
+  var ACCEPTED = ["image/jpeg", "image/png", "image/webp", "image/heic", "image/heif"];
+
+  function checkPhotos(form) {
+    var input = form.querySelector("input[type='file'][name='photos']");
+    var box = form.querySelector(".js-photo-errors");
+    var previews = form.querySelector(".js-photo-previews");
+    if (!input || !box) {
+      return;
+    }
+    var maxPhotos = parseInt(form.dataset.maxPhotos || "6", 10);
+    var maxBytes = parseInt(form.dataset.maxBytes || "10485760", 10);
+    input.addEventListener("change", function () {
+      var problems = [];
+      var files = Array.prototype.slice.call(input.files || []);
+      if (files.length > maxPhotos) {
+        problems.push(form.dataset.msgTooMany);
+      }
+      files.forEach(function (file) {
+        var heic = /\.(heic|heif)$/i.test(file.name);
+        if (ACCEPTED.indexOf(file.type) === -1 && !heic) {
+          problems.push(form.dataset.msgWrongType + " " + file.name);
+        } else if (file.size > maxBytes) {
+          problems.push(form.dataset.msgTooLarge + " " + file.name);
+        }
+      });
+      box.textContent = "";
+      problems.forEach(function (text) {
+        var p = document.createElement("p");
+        p.className = "field-error";
+        p.textContent = text;
+        box.appendChild(p);
+      });
+      input.setCustomValidity(problems.length ? problems[0] : "");
+      input.setAttribute("aria-invalid", problems.length ? "true" : "false");
+      if (previews && window.URL && URL.createObjectURL) {
+        each(previews.querySelectorAll("img"), function (img) {
+          URL.revokeObjectURL(img.src);
+        });
+        previews.textContent = "";
+        if (!problems.length) {
+          files.forEach(function (file) {
+            if (/^image\/(jpeg|png|webp)$/.test(file.type)) {
+              var li = document.createElement("li");
+              var img = document.createElement("img");
+              img.className = "thumb";
+              img.alt = "";
+              img.src = URL.createObjectURL(file);
+              li.appendChild(img);
+              previews.appendChild(li);
+            }
+          });
+        }
+      }
+    });
+  }
+
   function setUp() {
-    Array.prototype.forEach.call(document.querySelectorAll("form"), function (form) {
+    each(document.querySelectorAll("form"), function (form) {
       if (form.querySelector(".js-submit")) {
         guardSubmit(form);
       }
@@ -91,6 +221,9 @@
     var reportForm = document.querySelector(".js-report-form");
     if (reportForm) {
       keepDraft(reportForm);
+      urgentHint(reportForm);
+      emergencyBox(reportForm);
+      checkPhotos(reportForm);
     }
     if (document.querySelector(".js-report-done")) {
       clearDraft();

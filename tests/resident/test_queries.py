@@ -1,0 +1,82 @@
+"""Every resident page runs a small, fixed number of queries, whatever the size of the data."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from issues import faq, keywords, services
+from issues.models import FAQ, IssuePhoto, KeywordRule
+from tests import factories
+
+from .conftest import image_bytes, upload
+
+# The budgets: what each page needs, counted once here and held at small and large N. The form
+# and the submit include work of other parts: the QR scan counter (an UPDATE, and an INSERT for
+# the day's first scan), the issue's category, SLA and outbox rows, and the webhook lookup.
+REPORT_FORM = 5
+REPORT_POST = 20
+TRACK = 3  # the issue with its place, its public events, its photos
+FAQ_PAGE = 0  # served from the in-process index
+SUGGEST = 0
+
+
+def english() -> Client:
+    return Client(headers={"accept-language": "en"})
+
+
+@pytest.fixture
+def warm(db):
+    """The in-process caches filled, as they are on a running server."""
+    keywords.active_phrases()
+    faq.index()
+
+
+@pytest.mark.parametrize("rules", [1, 60])
+def test_the_report_form(world, warm, django_assert_max_num_queries, rules):
+    KeywordRule.objects.bulk_create(KeywordRule(phrase=f"词{n}") for n in range(rules))
+    keywords.active_phrases()
+    client = english()
+    with django_assert_max_num_queries(REPORT_FORM):
+        assert client.get(world.loc.report_path()).status_code == 200
+
+
+@pytest.mark.parametrize("earlier", [0, 30])
+def test_sending_a_text_only_report(world, warm, django_assert_max_num_queries, earlier):
+    for n in range(earlier):
+        factories.issue(world.loc, description=f"第{n}件", route=False)
+    client = english()
+    data = {"description": "路灯不亮", "idempotency_key": "q" * 20}
+    with django_assert_max_num_queries(REPORT_POST):
+        assert client.post(world.loc.report_path(), data).status_code == 303
+
+
+@pytest.mark.parametrize("extra", [0, 12])
+def test_the_tracking_page(world, warm, django_assert_max_num_queries, extra):
+    issue, token = factories.issue(world.loc)
+    for n in range(extra):
+        services.add_resident_note(issue, note=f"补充{n}")
+    for n in range(min(extra, 6)):
+        IssuePhoto.objects.create(issue=issue, image=upload(image_bytes(), f"{n}.jpg"))
+    client = english()
+    with django_assert_max_num_queries(TRACK):
+        assert client.get(reverse("track", args=[token])).status_code == 200
+
+
+@pytest.mark.parametrize("entries", [3, 80])
+def test_the_faq_page_and_suggestions(db, django_assert_max_num_queries, entries):
+    FAQ.objects.bulk_create(
+        FAQ(question=f"电梯问题{n}？", answer="找物业。", category=f"类{n % 5}", is_published=True)
+        for n in range(entries)
+    )
+    faq.index()
+    client = english()
+    with django_assert_max_num_queries(FAQ_PAGE):
+        assert client.get(reverse("faq")).status_code == 200
+        assert client.get(reverse("faq"), {"q": "电梯"}).status_code == 200
+    with django_assert_max_num_queries(SUGGEST):
+        assert client.get(reverse("faq_suggest"), {"q": "电梯坏了"}).status_code == 200
+
+
+def test_the_own_list(db, django_assert_max_num_queries):
+    with django_assert_max_num_queries(0):
+        assert english().get(reverse("my_reports")).status_code == 200
