@@ -155,6 +155,7 @@ def resolved_issue(world):
     issue, token = factories.issue(world.loc)
     assert issue.assignee == world.worker
     issue = services.accept_issue(issue, actor=world.worker)
+    issue = services.arrive_issue(issue, actor=world.worker)
     issue = services.resolve_issue(issue, actor=world.worker, note="已更换路灯")
     return issue, token
 
