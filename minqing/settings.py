@@ -136,6 +136,8 @@ if REDIS_URL:
 else:
     # kombu's filesystem transport: a folder as the queue, shared by web, worker and beat.
     CELERY_BROKER_URL = "filesystem://"
+    # kombu's transport, with whole-file writes so a worker never reads a half-written message.
+    CELERY_BROKER_TRANSPORT = "minqing.broker:Transport"
     for sub in ("queue", "processed", "control"):
         (CELERY_DATA_DIR / sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
