@@ -1,0 +1,132 @@
+"""Statistics at the desk: the three rates with their definitions written out, volume by kind,
+median times, by neighbourhood, grid worker and department, and the weekly trend. Each chart
+(ECharts, vendored under static/vendor/) has its table beside it, and each table a CSV export.
+The numbers come from issues.stats, which the API reuses."""
+
+import csv
+import datetime as dt
+import io
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from workstations.views import staff_required
+
+from .. import stats
+from ..worklog import _safe as safe_cell
+from .desk_common import date_param, desk_issues, in_workstation, today, workstation_choice
+
+DEFAULT_WEEKS = 8
+MAX_DAYS = 366 * 2
+
+
+def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:
+    end = date_param(request, "to", today())
+    start = date_param(request, "from", end - dt.timedelta(days=end.weekday() + 7 * (DEFAULT_WEEKS - 1)))
+    if start > end:
+        start, end = end, start
+    if (end - start).days > MAX_DAYS:
+        start = end - dt.timedelta(days=MAX_DAYS)
+    return start, end
+
+
+def _issues(request: HttpRequest):
+    choices, chosen = workstation_choice(request)
+    start, end = _period(request)
+    issues = stats.received_between(in_workstation(desk_issues(request.user), chosen), start, end)
+    return issues, choices, chosen, start, end
+
+
+def _rate_columns() -> list[tuple[str, str]]:
+    return [
+        ("received", _("Issues received")),
+        ("open", _("Still open")),
+        ("response_rate", _("Response rate %")),
+        ("resolution_rate", _("Resolution rate %")),
+        ("satisfaction_rate", _("Satisfaction rate %")),
+        ("rated", _("Rated")),
+        ("median_accept_hours", _("Median hours to accept")),
+        ("median_resolve_hours", _("Median hours to resolve")),
+    ]
+
+
+def _department_columns() -> list[tuple[str, str]]:
+    return [
+        ("sent", _("派单 sent")),
+        ("acknowledged", _("Acknowledged")),
+        ("done", _("Done")),
+        ("on_time_rate", _("Done on time %")),
+        ("returned", _("Returned")),
+        ("open_late", _("Open and late")),
+        ("median_ack_hours", _("Median hours to acknowledge")),
+        ("median_done_hours", _("Median hours to finish")),
+    ]
+
+
+TABLES = {
+    "kind": stats.by_kind,
+    "neighbourhood": stats.by_neighbourhood,
+    "worker": stats.by_grid_worker,
+    "weekly": stats.weekly,
+    "department": stats.by_department,
+}
+
+
+def _chart(rows, columns) -> dict:
+    """What static/js/desk-stats.js draws: labels and one series per column."""
+    return {
+        "labels": [r.label for r in rows],
+        "series": {key: [getattr(r, key) for r in rows] for key, _label in columns},
+        "names": {key: str(label) for key, label in columns},
+    }
+
+
+@staff_required
+def stats_page(request: HttpRequest) -> HttpResponse:
+    issues, choices, chosen, start, end = _issues(request)
+    rate_cols, dept_cols = _rate_columns(), _department_columns()
+    tables = {name: fn(issues) for name, fn in TABLES.items()}
+    query = {"from": start.isoformat(), "to": end.isoformat()}
+    if chosen:
+        query["ws"] = chosen.pk
+    charts = {name: _chart(rows, dept_cols if name == "department" else rate_cols) for name, rows in tables.items()}
+    return render(
+        request,
+        "issues/stats.html",
+        {
+            "overall": stats.overall(issues),
+            "tables": tables,
+            "rate_columns": rate_cols,
+            "department_columns": dept_cols,
+            "charts": charts,
+            "definitions": stats.RATE_DEFINITIONS,
+            "start": start,
+            "end": end,
+            "workstations": choices,
+            "chosen": chosen,
+            "query": urlencode(query),
+        },
+    )
+
+
+def _cell(value) -> str:
+    return "" if value is None else str(value)
+
+
+@staff_required
+def stats_csv(request: HttpRequest) -> HttpResponse:
+    name = request.GET.get("table", "")
+    if name not in TABLES:
+        raise Http404
+    issues, _choices, _chosen, start, end = _issues(request)
+    columns = _department_columns() if name == "department" else _rate_columns()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_("Group"), *[str(label) for _key, label in columns]])
+    for row in TABLES[name](issues):
+        writer.writerow([safe_cell(row.label), *[_cell(getattr(row, key)) for key, _label in columns]])
+    response = HttpResponse(("\ufeff" + out.getvalue()).encode(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="stats-{name}-{start}-{end}.csv"'
+    return response

@@ -1,0 +1,129 @@
+"""The grid worker's phone: tasks by deadline, check-in, notes and photos, hand back, asking for
+coordination, and patrol reports."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+
+from issues.lifecycle import Status
+from issues.models import Intake, Issue, IssueEvent
+from tests import factories
+from tests.desk.conftest import client_for, many_issues, queries_of
+
+H = dt.timedelta(hours=1)
+
+
+def jpeg(name="p.jpg") -> SimpleUploadedFile:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(out, "JPEG")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
+
+
+def do(client, issue, action, **data):
+    return client.post(reverse("task_action", args=[issue.pk, action]), data, follow=True)
+
+
+def test_tasks_come_soonest_deadline_first_with_countdowns(world):
+    now = timezone.now()
+    (later,) = many_issues(world.loc, 1, assignee=world.worker, resolve_due_at=now + 5 * H)
+    (first,) = many_issues(world.loc, 1, assignee=world.worker, resolve_due_at=now + 9 * H, accept_due_at=now + H)
+    (late,) = many_issues(world.loc, 1, assignee=world.worker, resolve_due_at=now - H)
+    response = client_for(world.worker).get(reverse("tasks"))
+    assert [t.pk for t in response.context["open_tasks"]] == [late.pk, first.pk, later.pk]
+    page = response.content.decode()
+    assert "js-countdown" in page and "late by" in page and "desk-countdown.js" in page
+    assert "echarts" not in page  # light on a weak connection
+
+
+def test_task_list_queries_do_not_grow(world, django_assert_num_queries):
+    client = client_for(world.worker)
+    many_issues(world.loc, 10, assignee=world.worker)
+    small, _ = queries_of(client, reverse("tasks"))
+    many_issues(world.loc, 1990, assignee=world.worker2)
+    many_issues(world.loc, 200, assignee=world.worker, status="closed")
+    with django_assert_num_queries(small):
+        client.get(reverse("tasks"))
+
+
+@pytest.fixture
+def task(world):
+    issue, _ = factories.issue(world.loc, kind="consult", description="楼道灯不亮")
+    assert issue.assignee == world.worker
+    return issue
+
+
+def test_check_in_records_the_phone_location_when_allowed(world, task):
+    client = client_for(world.worker)
+    do(client, task, "accept")
+    do(client, task, "arrive", latitude="31.20512", longitude="121.44431", accuracy="18.4")
+    event = IssueEvent.objects.get(issue=task, type="arrived")
+    assert "31.20512, 121.44431 (±18 m)" in event.note
+    assert Issue.objects.get(pk=task.pk).on_site_at is not None
+
+
+def test_check_in_without_location_records_the_time_only(world, task):
+    client = client_for(world.worker)
+    do(client, task, "accept")
+    do(client, task, "arrive", latitude="nonsense", longitude="999")
+    assert IssueEvent.objects.get(issue=task, type="arrived").note == ""
+
+
+def test_notes_and_photos(world, task):
+    client = client_for(world.worker)
+    response = client.post(
+        reverse("task_action", args=[task.pk, "note"]),
+        {"note": "灯泡已买", "photos": [jpeg(), jpeg("b.jpg")]},
+        follow=True,
+    )
+    assert "Note added." in [str(m) for m in response.context["messages"]]
+    assert task.photos.count() == 2
+    assert IssueEvent.objects.get(issue=task, type="note").is_public is False
+    bad = SimpleUploadedFile("x.jpg", b"not an image", content_type="image/jpeg")
+    response = client.post(reverse("task_action", args=[task.pk, "note"]), {"photos": [bad]}, follow=True)
+    assert task.photos.count() == 2 and response.status_code == 200
+
+
+def test_hand_back_returns_it_to_the_desk(world, task):
+    response = do(client_for(world.worker), task, "hand_back", reason="不在我的网格")
+    assert response.redirect_chain[-1][0] == reverse("tasks")
+    task.refresh_from_db()
+    assert task.status == Status.NEW and task.assignee is None
+
+
+def test_asking_for_coordination_makes_it_complex_and_hands_it_back(world, task):
+    do(client_for(world.worker), task, "accept")
+    do(client_for(world.worker), task, "coordinate", reason="需要物业和供电所一起来")
+    task.refresh_from_db()
+    assert (task.kind, task.status, task.assignee) == ("complex", Status.NEW, None)
+    assert "需要物业和供电所一起来" in IssueEvent.objects.filter(issue=task, type="handed_back").get().note
+
+
+def test_a_refused_reason_is_a_message(world, task):
+    response = do(client_for(world.worker), task, "hand_back", reason="  ")
+    assert "Please give the reason for handing it back." in [str(m) for m in response.context["messages"]]
+    assert Issue.objects.get(pk=task.pk).assignee == world.worker
+
+
+def test_patrol_report_goes_to_my_task_list(world, published):
+    client = client_for(world.worker)
+    assert client.get(reverse("patrol")).status_code == 200
+    response = client.post(
+        reverse("patrol"),
+        {"location": world.loc2.pk, "description": "发现共享单车堵住消防通道", "kind": "", "photos": [jpeg()]},
+    )
+    issue = Issue.objects.get(channel=Intake.PATROL)
+    assert response.status_code == 303 and response["Location"] == reverse("task_detail", args=[issue.pk])
+    assert (issue.assignee, issue.status, issue.photos.count()) == (world.worker, Status.ASSIGNED, 1)
+    assert issue.routed_at is not None
+
+
+def test_patrol_refusals(world):
+    client = client_for(world.worker)
+    response = client.post(reverse("patrol"), {"location": world.other_loc.pk, "description": "别处"})
+    assert response.status_code == 400 and not Issue.objects.exists()
+    assert client_for(world.staff).get(reverse("patrol")).status_code == 403
