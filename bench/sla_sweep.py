@@ -74,7 +74,9 @@ def seed(start: int, count: int, now: dt.datetime, place) -> None:
                     arrive_due_at=received + dt.timedelta(minutes=30),
                     resolve_due_at=received + dt.timedelta(hours=4),
                     accept_remind_at=received + dt.timedelta(minutes=8) if not overdue else None,
-                    sla_next_at=accept_due + dt.timedelta(microseconds=1) if overdue else received + dt.timedelta(minutes=8),
+                    sla_next_at=accept_due + dt.timedelta(microseconds=1)
+                    if overdue
+                    else received + dt.timedelta(minutes=8),
                 )
             )
         Issue.objects.bulk_create(rows)

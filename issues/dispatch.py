@@ -44,7 +44,9 @@ def is_liaison(user) -> bool:
 
 def liaisons(department_id: int) -> list[User]:
     return list(
-        User.objects.filter(roles__kind=Role.Kind.LIAISON, roles__department_id=department_id, is_active=True).distinct()
+        User.objects.filter(
+            roles__kind=Role.Kind.LIAISON, roles__department_id=department_id, is_active=True
+        ).distinct()
     )
 
 
@@ -128,9 +130,7 @@ def dispatch_issue(
             raise IssueError(_("This issue is no longer open."))
         if due_at is not None and due_at <= timezone.now():
             raise IssueError(_("The deadline must be in the future."))
-        dispatch = create_dispatch(
-            locked, to, actor=actor, due_at=due_at, instructions=instructions, required=required
-        )
+        dispatch = create_dispatch(locked, to, actor=actor, due_at=due_at, instructions=instructions, required=required)
         if dispatch is None:
             raise IssueError(_("%(dept)s already has this issue.") % {"dept": to.name})
     return dispatch
@@ -174,7 +174,8 @@ def _tell_handler(issue: Issue, dispatch: Dispatch, event_type: str, note: str) 
             person,
             key=f"{event_type}:{dispatch.pk}:{person.pk}",
             issue=issue,
-            subject=_("[%(ref)s] %(dept)s: %(what)s") % {"ref": issue.reference, "dept": dispatch.department.name, "what": what},
+            subject=_("[%(ref)s] %(dept)s: %(what)s")
+            % {"ref": issue.reference, "dept": dispatch.department.name, "what": what},
             body=note,
         )
 

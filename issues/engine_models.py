@@ -23,7 +23,9 @@ class Category(models.Model):
     name = models.CharField(_("name"), max_length=50)
     slug = models.SlugField(_("slug"), unique=True)
     keywords = models.TextField(
-        _("keywords"), blank=True, help_text=_("Words that put a report in this category, separated by commas or spaces.")
+        _("keywords"),
+        blank=True,
+        help_text=_("Words that put a report in this category, separated by commas or spaces."),
     )
     departments = models.ManyToManyField(
         "workstations.Department", blank=True, related_name="categories", verbose_name=_("departments")
@@ -158,7 +160,9 @@ class EscalationContact(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="escalation_contact_scope",
-                violation_error_message=_("An area secretary needs a workstation; a subdistrict contact a subdistrict."),
+                violation_error_message=_(
+                    "An area secretary needs a workstation; a subdistrict contact a subdistrict."
+                ),
                 condition=models.Q(level=3, workstation__isnull=False, subdistrict__isnull=True)
                 | models.Q(level=4, subdistrict__isnull=False, workstation__isnull=True),
             ),
@@ -174,7 +178,9 @@ class EscalationContact(models.Model):
 class NotificationPreference(models.Model):
     """How one person wants to be told. Without any row, a person with an email address gets email."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     enabled = models.BooleanField(_("enabled"), default=True)
     # Where to send on this channel: a mobile number, a webhook URL, a WeChat openid. Email uses
@@ -188,4 +194,3 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.channel}"
-

@@ -69,10 +69,14 @@ def due_issues(now: dt.datetime):
 
 def overdue_issues(now: dt.datetime):
     """Open issues (not on hold) with a deadline missed and its milestone still not reached."""
-    return Issue.objects.filter(status__in=OPEN_STATUSES, paused_at__isnull=True).exclude(status=Status.ON_HOLD).filter(
-        Q(accepted_at__isnull=True, accept_due_at__lt=now)
-        | Q(on_site_at__isnull=True, arrive_due_at__lt=now)
-        | Q(resolved_at__isnull=True, resolve_due_at__lt=now)
+    return (
+        Issue.objects.filter(status__in=OPEN_STATUSES, paused_at__isnull=True)
+        .exclude(status=Status.ON_HOLD)
+        .filter(
+            Q(accepted_at__isnull=True, accept_due_at__lt=now)
+            | Q(on_site_at__isnull=True, arrive_due_at__lt=now)
+            | Q(resolved_at__isnull=True, resolve_due_at__lt=now)
+        )
     )
 
 
@@ -144,7 +148,8 @@ class Audience:
             else:
                 self.subdistrict.setdefault(role.subdistrict_id, []).append(role.user)
         contacts = EscalationContact.objects.filter(
-            Q(level=Level.AREA_SECRETARY, workstation_id__in=ws_ids) | Q(level=Level.SUBDISTRICT, subdistrict_id__in=sd_ids),
+            Q(level=Level.AREA_SECRETARY, workstation_id__in=ws_ids)
+            | Q(level=Level.SUBDISTRICT, subdistrict_id__in=sd_ids),
             user__is_active=True,
         ).select_related("user")
         for c in contacts.order_by("id"):
@@ -152,8 +157,12 @@ class Audience:
                 self.secretaries.setdefault(c.workstation_id, []).append(c.user)
             else:
                 self.subdistrict.setdefault(c.subdistrict_id, []).append(c.user)
-        self._users = {u.pk: u for group in (self.heads, self.grid_workers, self.secretaries, self.subdistrict)
-                       for people in group.values() for u in people}
+        self._users = {
+            u.pk: u
+            for group in (self.heads, self.grid_workers, self.secretaries, self.subdistrict)
+            for people in group.values()
+            for u in people
+        }
         self._users.update({i.assignee.pk: i.assignee for i in issues if i.assignee_id})
         self.preferences: dict[int, list] = {}
         for pref in NotificationPreference.objects.filter(user_id__in=self._users):
@@ -192,7 +201,9 @@ def _write(events: list[IssueEvent], notifications: list) -> None:
     if events:
         IssueEvent.objects.bulk_create(events)
         for event in events:
-            post_save.send(sender=IssueEvent, instance=event, created=True, update_fields=None, raw=False, using="default")
+            post_save.send(
+                sender=IssueEvent, instance=event, created=True, update_fields=None, raw=False, using="default"
+            )
     notify.save_many(notifications)
 
 
@@ -220,27 +231,49 @@ def _sweep_issues(now: dt.datetime, *, batch: int, ids: list[int] | None = None)
                 counts["reminded"] += 1
                 due = getattr(issue, f"{name}_due_at")
                 when = timezone.localtime(due).strftime("%m-%d %H:%M")
-                events.append(IssueEvent(issue=issue, type=IssueEvent.Type.REMINDED, is_public=False,
-                                         note=_("The %(what)s deadline is at %(when)s.") % {"what": WHAT[name], "when": when}))
+                events.append(
+                    IssueEvent(
+                        issue=issue,
+                        type=IssueEvent.Type.REMINDED,
+                        is_public=False,
+                        note=_("The %(what)s deadline is at %(when)s.") % {"what": WHAT[name], "when": when},
+                    )
+                )
                 for user in audience.handler(issue):
                     messages += audience.message(
                         user,
                         key=f"remind:{issue.pk}:{name}:{due.isoformat()}:{user.pk}",
                         issue=issue,
-                        subject=_("[%(ref)s] Due soon: %(what)s by %(when)s") % {"ref": issue.reference, "what": WHAT[name], "when": when},
+                        subject=_("[%(ref)s] Due soon: %(what)s by %(when)s")
+                        % {"ref": issue.reference, "what": WHAT[name], "when": when},
                         body=_("%(text)s\n%(url)s") % {"text": issue.description, "url": _issue_url(issue)},
                     )
             for name in misses:
-                events.append(IssueEvent(issue=issue, type=IssueEvent.Type.OVERDUE, is_public=False,
-                                         note=_("The %(what)s deadline was missed.") % {"what": WHAT[name]}))
+                events.append(
+                    IssueEvent(
+                        issue=issue,
+                        type=IssueEvent.Type.OVERDUE,
+                        is_public=False,
+                        note=_("The %(what)s deadline was missed.") % {"what": WHAT[name]},
+                    )
+                )
             if fired is not None:
                 counts["escalated"] += 1
                 people = audience.at(issue, fired)
-                events.append(IssueEvent(issue=issue, type=IssueEvent.Type.ESCALATED, is_public=False,
-                                         note=_("Level %(n)d (%(level)s): %(names)s")
-                                         % {"n": fired, "level": Level(fired).label, "names": _names(people)}))
-                missed = "、".join(str(WHAT[n]) for n, _m, _b in sla.DEADLINES if sla.pending(issue, n)
-                                  and getattr(issue, f"{n}_due_at") < now)
+                events.append(
+                    IssueEvent(
+                        issue=issue,
+                        type=IssueEvent.Type.ESCALATED,
+                        is_public=False,
+                        note=_("Level %(n)d (%(level)s): %(names)s")
+                        % {"n": fired, "level": Level(fired).label, "names": _names(people)},
+                    )
+                )
+                missed = "、".join(
+                    str(WHAT[n])
+                    for n, _m, _b in sla.DEADLINES
+                    if sla.pending(issue, n) and getattr(issue, f"{n}_due_at") < now
+                )
                 for user in people:
                     messages += audience.message(
                         user,
@@ -275,25 +308,37 @@ def _sweep_dispatches(now: dt.datetime, *, batch: int) -> int:
         claim = _sentinel()
         late.filter(pk__in=candidates).update(overdue_at=claim)
         dispatches = list(
-            Dispatch.objects.filter(overdue_at=claim).select_related("department", "issue__workstation", "issue__assignee")
+            Dispatch.objects.filter(overdue_at=claim).select_related(
+                "department", "issue__workstation", "issue__assignee"
+            )
         )
         Dispatch.objects.filter(overdue_at=claim).update(overdue_at=now)
         issues = [d.issue for d in dispatches]
         audience = Audience(issues)
         liaisons: dict[int, list] = {}
-        for role in Role.objects.filter(kind=Role.Kind.LIAISON, department_id__in={d.department_id for d in dispatches},
-                                        user__is_active=True).select_related("user"):
+        for role in Role.objects.filter(
+            kind=Role.Kind.LIAISON, department_id__in={d.department_id for d in dispatches}, user__is_active=True
+        ).select_related("user"):
             liaisons.setdefault(role.department_id, []).append(role.user)
         events, messages = [], []
         for d in dispatches:
-            events.append(IssueEvent(issue=d.issue, type=IssueEvent.Type.DISPATCH_LATE, is_public=False,
-                                     note=_("%(dept)s has not finished by its deadline.") % {"dept": d.department.name}))
-            for user in {u.pk: u for u in liaisons.get(d.department_id, []) + audience.at(d.issue, Level.STATION_HEAD)}.values():
+            events.append(
+                IssueEvent(
+                    issue=d.issue,
+                    type=IssueEvent.Type.DISPATCH_LATE,
+                    is_public=False,
+                    note=_("%(dept)s has not finished by its deadline.") % {"dept": d.department.name},
+                )
+            )
+            for user in {
+                u.pk: u for u in liaisons.get(d.department_id, []) + audience.at(d.issue, Level.STATION_HEAD)
+            }.values():
                 messages += audience.message(
                     user,
                     key=f"dispatch-late:{d.pk}:{user.pk}",
                     issue=d.issue,
-                    subject=_("[%(ref)s] 派单 overdue: %(dept)s") % {"ref": d.issue.reference, "dept": d.department.name},
+                    subject=_("[%(ref)s] 派单 overdue: %(dept)s")
+                    % {"ref": d.issue.reference, "dept": d.department.name},
                     body=_("The dispatch to %(dept)s was due at %(when)s.")
                     % {"dept": d.department.name, "when": timezone.localtime(d.due_at).strftime("%Y-%m-%d %H:%M")},
                 )
@@ -331,7 +376,9 @@ def _deliver_fresh() -> None:
 def _redeliver(now: dt.datetime, *, batch: int) -> int:
     from .tasks import publish_delivery
 
-    ids = notify.pending_ids(older_than=dt.timedelta(seconds=settings.OUTBOX_RESEND_AFTER_SECONDS), batch=batch, now=now)
+    ids = notify.pending_ids(
+        older_than=dt.timedelta(seconds=settings.OUTBOX_RESEND_AFTER_SECONDS), batch=batch, now=now
+    )
     if ids:
         publish_delivery(ids)
     return len(ids)

@@ -261,8 +261,13 @@ def hand_back_issue(issue: Issue, *, actor, reason: str) -> Issue:
 
     def after(locked: Issue, old_status: str) -> None:
         for head in station_heads(locked.workstation_id):
-            _tell(head, locked, key=f"handed-back:{locked.pk}:{head.pk}:{timezone.now().isoformat()}",
-                  subject=_("Handed back: please reassign"), body=reason)
+            _tell(
+                head,
+                locked,
+                key=f"handed-back:{locked.pk}:{head.pk}:{timezone.now().isoformat()}",
+                subject=_("Handed back: please reassign"),
+                body=reason,
+            )
 
     return transition(
         issue.pk,
@@ -346,7 +351,8 @@ def merge_issue(issue: Issue, *, into: Issue, actor, reason: str = "") -> Issue:
             target,
             IssueEvent.Type.MERGED_IN,
             actor=actor,
-            note=_("%(ref)s was merged in: %(text)s") % {"ref": duplicate.reference, "text": duplicate.description[:200]},
+            note=_("%(ref)s was merged in: %(text)s")
+            % {"ref": duplicate.reference, "text": duplicate.description[:200]},
         )
         target.save(update_fields=["updated_at"])
     return duplicate
@@ -382,7 +388,9 @@ def set_priority(issue: Issue, *, priority: str, actor, reason: str = "") -> Iss
         return ["priority", "missed", "sla_next_at", "paused_at", *sla.SHIFTED_FIELDS[:-1]]
 
     label = Priority(priority).label
-    return _change(issue, actor=actor, event_type=IssueEvent.Type.PRIORITY, note=f"{label} {reason}".strip(), prepare=prepare)
+    return _change(
+        issue, actor=actor, event_type=IssueEvent.Type.PRIORITY, note=f"{label} {reason}".strip(), prepare=prepare
+    )
 
 
 def set_category(issue: Issue, *, category: Category | None, actor) -> Issue:
@@ -391,4 +399,3 @@ def set_category(issue: Issue, *, category: Category | None, actor) -> Issue:
         return ["category"]
 
     return _change(issue, actor=actor, event_type=IssueEvent.Type.CATEGORY, note=str(category or "—"), prepare=prepare)
-

@@ -137,7 +137,12 @@ class Issue(models.Model):
     held_from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
     paused_at = models.DateTimeField(_("on hold since"), null=True, blank=True)
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates", verbose_name=_("merged into")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+        verbose_name=_("merged into"),
     )
     # The SLA round: set on creation and on reopening.
     sla_started_at = models.DateTimeField(null=True, blank=True)
@@ -161,12 +166,12 @@ class Issue(models.Model):
         ordering = ["-created_at"]
         indexes = [
             # The SLA sweep (issues.escalation.due_issues): what has something due, soonest first.
-            models.Index(
-                fields=["sla_next_at"], name="issue_sla_next", condition=models.Q(sla_next_at__isnull=False)
-            ),
+            models.Index(fields=["sla_next_at"], name="issue_sla_next", condition=models.Q(sla_next_at__isnull=False)),
             # Dashboards' "overdue" filter.
             models.Index(
-                fields=["workstation", "overdue_at"], name="issue_ws_overdue", condition=models.Q(overdue_at__isnull=False)
+                fields=["workstation", "overdue_at"],
+                name="issue_ws_overdue",
+                condition=models.Q(overdue_at__isnull=False),
             ),
             # Dashboards: one workstation's issues, newest first; a worker's tasks.
             models.Index(fields=["workstation", "-created_at"], name="issue_ws_created"),
@@ -382,4 +387,3 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.channel})"
-

@@ -124,7 +124,9 @@ def addresses_for(user, preferences: Iterable[NotificationPreference] | None = N
     return pairs
 
 
-def build(user, *, key: str, subject: str, body: str, issue: Issue | None = None, preferences=None) -> list[Notification]:
+def build(
+    user, *, key: str, subject: str, body: str, issue: Issue | None = None, preferences=None
+) -> list[Notification]:
     """Unsaved rows for `user`, one per channel (none if the user can be reached nowhere)."""
     return [
         Notification(

@@ -215,7 +215,9 @@ def _resolved_notice(issue: Issue, old_status: str) -> None:
     notify.queue_resident(
         issue,
         key=f"resident:resolved:{issue.pk}:{issue.resolved_at.isoformat()}",
-        body=_("Your report %(ref)s is resolved. Please open your tracking link to confirm or tell us it is not solved.")
+        body=_(
+            "Your report %(ref)s is resolved. Please open your tracking link to confirm or tell us it is not solved."
+        )
         % {"ref": issue.reference},
     )
 
@@ -372,9 +374,7 @@ def add_resident_note(issue: Issue, *, note: str = "", photos=()) -> IssueEvent:
         if not issue.is_open:
             raise IssueError(_("This report is no longer open, so nothing can be added to it."))
         if photos and issue.photos.count() + len(photos) > MAX_PHOTOS_PER_ISSUE:
-            raise IssueError(
-                _("A report can have at most %(max)d photos in all.") % {"max": MAX_PHOTOS_PER_ISSUE}
-            )
+            raise IssueError(_("A report can have at most %(max)d photos in all.") % {"max": MAX_PHOTOS_PER_ISSUE})
         _save_photos(issue, photos)
         if photos and not note:
             note = _("Added %(n)d photo(s).") % {"n": len(photos)}
@@ -459,7 +459,10 @@ def set_kind(issue: Issue, *, kind: str, actor: User, reason: str = "") -> Issue
         if locked.kind == kind:
             raise IssueError(_("It is already of this kind."))
         if not set(lifecycle.allowed_actions(locked.status, kind)) - {Action.MERGE}:
-            raise IssueError(_("The kind cannot be changed while the issue is “%(status)s”.") % {"status": locked.get_status_display()})
+            raise IssueError(
+                _("The kind cannot be changed while the issue is “%(status)s”.")
+                % {"status": locked.get_status_display()}
+            )
         locked.kind = kind
         return ["kind", *_replan(locked)]
 

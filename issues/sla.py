@@ -28,7 +28,11 @@ JUST_AFTER = dt.timedelta(microseconds=1)
 # The deadlines of a round, in the order they fall due, with the milestone that meets each and
 # its bit in Issue.missed once the sweep has handled its miss.
 MISSED_ACCEPT, MISSED_ARRIVE, MISSED_RESOLVE = 1, 2, 4
-DEADLINES = (("accept", "accepted_at", MISSED_ACCEPT), ("arrive", "on_site_at", MISSED_ARRIVE), ("resolve", "resolved_at", MISSED_RESOLVE))
+DEADLINES = (
+    ("accept", "accepted_at", MISSED_ACCEPT),
+    ("arrive", "on_site_at", MISSED_ARRIVE),
+    ("resolve", "resolved_at", MISSED_RESOLVE),
+)
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,7 @@ APPS = ("issues", "workstations")
 
 def changelists():
     return [
-        (model, model_admin)
-        for model, model_admin in admin.site._registry.items()
-        if model._meta.app_label in APPS
+        (model, model_admin) for model, model_admin in admin.site._registry.items() if model._meta.app_label in APPS
     ]
 
 

@@ -123,7 +123,9 @@ def test_rows_load_in_one_query(world, view, django_assert_max_num_queries):
 
 
 def test_earlier_and_later_keep_the_view_and_channel(world):
-    response = client_for(world.staff).get(reverse("worklog"), {"day": "2026-11-25", "view": "week", "channel": "phone"})
+    response = client_for(world.staff).get(
+        reverse("worklog"), {"day": "2026-11-25", "view": "week", "channel": "phone"}
+    )
     page = response.content.decode()
     assert "?day=2026-11-16&amp;view=week&amp;channel=phone" in page
     assert "?day=2026-11-30&amp;view=week&amp;channel=phone" in page

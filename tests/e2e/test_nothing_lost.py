@@ -57,8 +57,19 @@ class PrivateRedis:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.tmp)],
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.tmp),
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -105,8 +116,21 @@ class WorkerProcess:
         }
         celery = shutil.which("celery", path=str(Path(sys.executable).parent)) or "celery"
         self.process = subprocess.Popen(
-            [celery, "-A", "minqing", "worker", "--pool=solo", "--concurrency=1", "-l", "info", "--without-heartbeat",
-             "--without-gossip", "--without-mingle", "-n", f"e2e-{uuid.uuid4().hex[:6]}@%h"],
+            [
+                celery,
+                "-A",
+                "minqing",
+                "worker",
+                "--pool=solo",
+                "--concurrency=1",
+                "-l",
+                "info",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+                "-n",
+                f"e2e-{uuid.uuid4().hex[:6]}@%h",
+            ],
             cwd=ROOT,
             env=env,
             stdout=self.log.open("w"),

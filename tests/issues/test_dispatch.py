@@ -85,7 +85,9 @@ def test_staff_override_is_recorded_with_its_reason(world, power):
 
 def test_a_liaison_of_another_department_cannot_act(world, power):
     issue, _ = factories.issue(world.loc, kind="urgent", description="电线断了")
-    other = factories.user("other-liaison", role=Role.Kind.LIAISON, department=factories.department(world.ws.subdistrict))
+    other = factories.user(
+        "other-liaison", role=Role.Kind.LIAISON, department=factories.department(world.ws.subdistrict)
+    )
     with pytest.raises(services.IssueError):
         services.acknowledge_dispatch(Dispatch.objects.get(issue=issue), actor=other)
 
@@ -130,7 +132,9 @@ def test_the_page_is_for_liaisons_and_their_own_dispatches_only(world, power):
     issue, _ = factories.issue(world.loc, kind="urgent", description="电线断了")
     dispatch = Dispatch.objects.get(issue=issue)
     assert client_for(world.worker).get(reverse("dispatches")).status_code == 403
-    other = factories.user("other-liaison", role=Role.Kind.LIAISON, department=factories.department(world.ws.subdistrict))
+    other = factories.user(
+        "other-liaison", role=Role.Kind.LIAISON, department=factories.department(world.ws.subdistrict)
+    )
     assert issue.reference not in client_for(other).get(reverse("dispatches")).content.decode()
     response = client_for(other).post(reverse("dispatch_action", args=[dispatch.pk, "acknowledge"]))
     assert response.status_code == 404

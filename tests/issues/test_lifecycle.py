@@ -53,7 +53,18 @@ ACTIONS = [
     "reopen",
     "close_unconfirmed",
 ]
-OPEN = ["new", "assigned", "accepted", "on_site", "triaged", "coordinating", "adopted", "in_progress", "on_hold", "reopened"]
+OPEN = [
+    "new",
+    "assigned",
+    "accepted",
+    "on_site",
+    "triaged",
+    "coordinating",
+    "adopted",
+    "in_progress",
+    "on_hold",
+    "reopened",
+]
 PREV = "<previous>"  # resume goes back to where the issue was put on hold
 
 # Where someone holds the issue, per kind.
@@ -136,9 +147,7 @@ ALLOWED = {
 }
 
 ALLOWED_CASES = [(k, s, a, t) for k in KINDS for (s, a), t in ALLOWED[k].items() if t != PREV]
-REFUSED_CASES = [
-    (k, s, a) for k in KINDS for s, a in itertools.product(STATUSES, ACTIONS) if (s, a) not in ALLOWED[k]
-]
+REFUSED_CASES = [(k, s, a) for k in KINDS for s, a in itertools.product(STATUSES, ACTIONS) if (s, a) not in ALLOWED[k]]
 
 
 def test_the_statuses_and_actions_are_the_ones_this_table_knows():

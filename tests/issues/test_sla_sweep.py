@@ -71,7 +71,9 @@ def events(issue, *types) -> list[tuple[str, str]]:
 
 def told(issue, prefix: str) -> list[str]:
     return list(
-        Notification.objects.filter(issue=issue, key__startswith=prefix).order_by("id").values_list("user__username", flat=True)
+        Notification.objects.filter(issue=issue, key__startswith=prefix)
+        .order_by("id")
+        .values_list("user__username", flat=True)
     )
 
 
@@ -148,7 +150,11 @@ def test_the_clock_stops_while_on_hold(world, urgent, clock):
     services.resume_issue(urgent, actor=world.staff, note="居民回电了")
     urgent.refresh_from_db()
     # Held for 60 minutes: every deadline moves by 60 minutes.
-    assert (urgent.accept_due_at, urgent.arrive_due_at, urgent.resolve_due_at) == (minutes(70), minutes(90), minutes(300))
+    assert (urgent.accept_due_at, urgent.arrive_due_at, urgent.resolve_due_at) == (
+        minutes(70),
+        minutes(90),
+        minutes(300),
+    )
     assert urgent.status == "assigned"
     assert sweep_at(clock, minutes(70))["escalated"] == 0
     assert sweep_at(clock, minutes(71))["escalated"] == 1

@@ -44,7 +44,9 @@ def test_each_level_fires_exactly_once_with_two_sweepers(world, time_machine, pu
     EscalationContact.objects.create(level=3, workstation=world.ws, user=factories.user("secretary"))
     EscalationContact.objects.create(level=4, subdistrict=world.ws.subdistrict, user=factories.user("officer"))
     time_machine.move_to(T0, tick=False)
-    issues = [factories.issue(loc, kind="urgent")[0] for loc in (world.loc, world.loc2, world.loc, world.loc2, world.loc)]
+    issues = [
+        factories.issue(loc, kind="urgent")[0] for loc in (world.loc, world.loc2, world.loc, world.loc2, world.loc)
+    ]
     fired = 0
     # Every minute for 80 minutes, two sweeps at once, each taking at most 2 issues per run; a
     # full batch sweeps again (as the beat task does), until nothing is left.
@@ -60,7 +62,9 @@ def test_each_level_fires_exactly_once_with_two_sweepers(world, time_machine, pu
     for issue in issues:
         notes = list(IssueEvent.objects.filter(issue=issue, type="escalated").values_list("note", flat=True))
         assert len(notes) == 4
-        told = list(Notification.objects.filter(issue=issue, key__startswith="escalated:").values_list("key", flat=True))
+        told = list(
+            Notification.objects.filter(issue=issue, key__startswith="escalated:").values_list("key", flat=True)
+        )
         levels = sorted(int(key.split(":")[-2]) for key in told)
         assert levels == [1, 2, 3, 4], told
         assert IssueEvent.objects.filter(issue=issue, type="reminded").count() == 2  # accept at 9:08, arrive at 9:24
