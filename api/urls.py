@@ -7,6 +7,7 @@ from .views import not_found
 from .views.dispatches import DispatchViewSet
 from .views.issues import IssueViewSet
 from .views.reading import EventViewSet, FAQViewSet, LocationViewSet, StatisticsView
+from .views.tracking import ConfirmView, ReopenView, TrackingView
 from .views.webhooks import SubscriptionViewSet
 
 app_name = "api"
@@ -23,6 +24,10 @@ router.register("webhooks", SubscriptionViewSet, basename="webhook")
 urlpatterns = [
     path("v1/", include(router.urls)),
     path("v1/statistics/", StatisticsView.as_view(), name="statistics"),
+    # The resident's side, keyed by the tracking token (no login).
+    path("v1/track/<str:token>/", TrackingView.as_view(), name="track"),
+    path("v1/track/<str:token>/confirm/", ConfirmView.as_view(), name="track-confirm"),
+    path("v1/track/<str:token>/reopen/", ReopenView.as_view(), name="track-reopen"),
     # The schema and docs are public: they describe the API, they hold no data.
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
     path(

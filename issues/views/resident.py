@@ -22,7 +22,6 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from workstations.models import Location
@@ -30,44 +29,14 @@ from workstations.views.qr import qr_entry
 
 from .. import faq as faq_index
 from .. import keywords, ratelimit, services
-from ..forms import KIND_LABELS, ConfirmForm, NoteForm, ReopenForm, ReportForm
+from ..forms import ConfirmForm, NoteForm, ReopenForm, ReportForm
 from ..lifecycle import IllegalTransition, Status
 from ..models import Issue, IssueEvent, hash_token
+from ..plain import EVENT_PLAIN, STATUS_PLAIN, handler_role, kind_label
 
 HOUR = 3600
 MINUTE = 60
 FAQ_SUGGESTIONS_PER_IP_PER_MINUTE = 120
-
-# What each status means, in the words a resident would use.
-STATUS_PLAIN = {
-    Status.NEW: gettext_lazy("We have received your report."),
-    Status.ASSIGNED: gettext_lazy("A grid worker has been given your report."),
-    Status.ACCEPTED: gettext_lazy("The grid worker is working on it."),
-    Status.ON_SITE: gettext_lazy("The grid worker is at the place now."),
-    Status.RESOLVED: gettext_lazy("The grid worker says it is done. Please check and tell us."),
-    Status.REOPENED: gettext_lazy("You said it is not solved yet. We are looking at it again."),
-    Status.CLOSED: gettext_lazy("Finished. Thank you!"),
-    Status.TRIAGED: gettext_lazy("The workstation has looked at it and is deciding who does what."),
-    Status.COORDINATING: gettext_lazy("Several departments are working on it together."),
-    Status.ADOPTED: gettext_lazy("The workstation has taken up your idea."),
-    Status.IN_PROGRESS: gettext_lazy("Your idea is being carried out."),
-    Status.ON_HOLD: gettext_lazy("Waiting for an answer (from you or someone else). The clock is paused meanwhile."),
-    Status.DECLINED: gettext_lazy("The workstation cannot take this up. The reason is in the timeline."),
-    Status.MERGED: gettext_lazy("The same matter was already reported; it is followed on that report."),
-}
-
-# The public timeline, one plain sentence per step; other steps show their own label.
-EVENT_PLAIN = {
-    IssueEvent.Type.CREATED: gettext_lazy("We received your report."),
-    IssueEvent.Type.ASSIGNED: gettext_lazy("A grid worker was given your report."),
-    IssueEvent.Type.ACCEPTED: gettext_lazy("The grid worker took it on."),
-    IssueEvent.Type.ARRIVED: gettext_lazy("The grid worker came to the place."),
-    IssueEvent.Type.RESOLVED: gettext_lazy("The grid worker says it is done."),
-    IssueEvent.Type.CONFIRMED: gettext_lazy("You said it is solved."),
-    IssueEvent.Type.REOPENED: gettext_lazy("You said it is not solved yet."),
-    IssueEvent.Type.RESIDENT_NOTE: gettext_lazy("You added something."),
-    IssueEvent.Type.UNCONFIRMED: gettext_lazy("Closed without your answer, so without a rating."),
-}
 
 
 def _see_other(url: str) -> HttpResponseRedirect:
@@ -230,15 +199,6 @@ def _issue_or_404(token: str) -> Issue:
         raise Http404 from None
 
 
-def _handler(issue: Issue) -> str:
-    """Who handles it, as a role: never a person's name or phone."""
-    if issue.assignee_id:
-        return _("A grid worker")
-    if issue.routed_at:
-        return _("The workstation staff")
-    return _("Being passed to a grid worker")
-
-
 def _track_page(
     request: HttpRequest,
     issue: Issue,
@@ -261,9 +221,9 @@ def _track_page(
         "token": token,
         "location": issue.location,
         "workstation": issue.workstation,
-        "kind_label": KIND_LABELS.get(issue.kind) or issue.get_kind_display(),
+        "kind_label": kind_label(issue),
         "status_plain": STATUS_PLAIN.get(issue.status, issue.get_status_display()),
-        "handler": _handler(issue),
+        "handler": handler_role(issue),
         "events": events,
         "photos": list(issue.photos.order_by("id")),
         "can_add": issue.is_open,
