@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class IssuesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "issues"
+
+    def ready(self) -> None:
+        from minqing import config_cache
+
+        from .models import Category, SLAPolicy, WorkdayOverride
+
+        # Read once per process by every report (issues.routing, issues.services.create_issue).
+        config_cache.watch(Category, SLAPolicy, WorkdayOverride)

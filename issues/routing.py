@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minqing import config_cache, rows
 from workstations.services import grid_worker_for
 
 from . import lifecycle, notify, sla
@@ -32,17 +33,22 @@ def resend_after() -> dt.timedelta:
     return dt.timedelta(seconds=settings.OUTBOX_RESEND_AFTER_SECONDS)
 
 
+def _active_categories() -> list[tuple[Category, list[str]]]:
+    return [(c, c.keyword_list()) for c in Category.objects.filter(is_active=True).order_by("name", "id")]
+
+
 def match_category(description: str) -> Category | None:
-    """The first active category (by name) one of whose keywords appears in the text."""
-    for category in Category.objects.filter(is_active=True).order_by("name", "id"):
-        if any(word in description for word in category.keyword_list()):
+    """The first active category (by name) one of whose keywords appears in the text. The
+    categories are read once per process and configuration version (minqing.config_cache)."""
+    for category, words in config_cache.get("issues.categories", _active_categories):
+        if any(word in description for word in words):
             return category
     return None
 
 
 def write_route_outbox(issue: Issue, now: dt.datetime) -> None:
     """Inside the issue's transaction: the promise to route it, and its publish after commit."""
-    Outbox.objects.create(topic=Outbox.Topic.ROUTE, issue=issue, publish_after=now + resend_after())
+    rows.insert(Outbox(topic=Outbox.Topic.ROUTE, issue=issue, publish_after=now + resend_after()))
     issue_id = issue.pk
     transaction.on_commit(lambda: publish_route(issue_id), robust=True)
 

@@ -15,11 +15,12 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minqing import config_cache, rows
 from workstations.models import Location
 
 from . import lifecycle, notify, sla
@@ -78,7 +79,20 @@ def valid_idempotency_key(key: str | None) -> str | None:
 
 
 def next_reference(location: Location, when: dt.datetime) -> str:
+    """The next number of the day for the location's subdistrict: one upsert that returns the new
+    value where the database can (PostgreSQL, SQLite 3.35+). Inside the caller's transaction the
+    counter row stays locked until the commit, so numbers are never handed out twice."""
     prefix = f"{location.grid.neighbourhood.workstation.subdistrict.code}-{timezone.localtime(when):%Y%m%d}"
+    if connection.features.can_return_columns_from_insert:
+        table = connection.ops.quote_name(ReferenceCounter._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (prefix, value) VALUES (%s, 1) "
+                f"ON CONFLICT (prefix) DO UPDATE SET value = {table}.value + 1 RETURNING value",
+                [prefix],
+            )
+            (value,) = cursor.fetchone()
+        return f"{prefix}-{value:04d}"
     with transaction.atomic():
         if not ReferenceCounter.objects.filter(prefix=prefix).update(value=F("value") + 1):
             try:
@@ -100,16 +114,21 @@ def create_issue(
     photos: Iterable[ContentFile] = (),
     idempotency_key: str | None = None,
     priority: str = Priority.NORMAL,
+    urgent_keywords: str = "",
 ) -> tuple[Issue, str, bool]:
     """Write a resident's report, its deadlines and the outbox row that promises its routing, in
-    one transaction; publish the routing after the commit.
+    one transaction; publish the routing after the commit. `urgent_keywords` (issues.keywords'
+    words found in the text) flags the issue for staff, with an internal event.
 
     Returns (issue, tracking token, created). A second submission with the same idempotency key
-    returns the first issue with `created` False and writes nothing.
-    """
+    returns the first issue with `created` False and writes nothing: the unique key refuses its
+    INSERT (the transaction, reference number included, rolls back) and the first is returned.
+    With photos the key is looked up first, so that a retry stores no files.
+
+    Categories and SLA policies come from minqing.config_cache (no query while unchanged)."""
     key = valid_idempotency_key(idempotency_key)
     token = tracking_token_for(key)
-    if key:
+    if key and photos:
         existing = Issue.objects.filter(idempotency_key=key).first()
         if existing is not None:
             return existing, token, False
@@ -132,23 +151,45 @@ def create_issue(
         tracking_token_hash=hash_token(token),
         idempotency_key=key,
         category=match_category(description),
+        urgent_keywords=urgent_keywords[:200],
     )
-    sla.start_round(issue, now)
+    sla.start_round(issue, now, calendar=sla_calendar(), table=sla_targets())
     try:
         with transaction.atomic():
             issue.reference = next_reference(location, now)
-            issue.save(force_insert=True)
+            rows.insert(issue)  # issue.save(force_insert=True), its statement built once
             for photo in photos:
                 IssuePhoto.objects.create(issue=issue, image=photo)
-            IssueEvent.objects.create(issue=issue, type=IssueEvent.Type.CREATED, new_status=Status.NEW)
+            rows.insert(IssueEvent(issue=issue, type=IssueEvent.Type.CREATED, new_status=Status.NEW))
+            if issue.urgent_keywords:
+                rows.insert(
+                    IssueEvent(
+                        issue=issue,
+                        type=IssueEvent.Type.FLAGGED,
+                        note=_("Urgent keywords in the report: %(words)s. Please check the kind.")
+                        % {"words": issue.urgent_keywords},
+                        is_public=False,
+                    )
+                )
             write_route_outbox(issue, now)
     except IntegrityError:
-        # The same key raced in from a second tap: the first one won.
+        # The same key was sent before, or raced in from a second tap: the first one won.
         existing = Issue.objects.filter(idempotency_key=key).first() if key else None
         if existing is None:
             raise
         return existing, token, False
     return issue, token, True
+
+
+def sla_targets() -> dict:
+    """sla.all_targets(), read once per process and configuration version."""
+    return config_cache.get("issues.sla_targets", sla.all_targets)
+
+
+def sla_calendar() -> sla.WorkCalendar:
+    """One working calendar per process and configuration version: its override rows are read
+    once per year it is asked about."""
+    return config_cache.get("issues.work_calendar", sla.WorkCalendar)
 
 
 def find_by_token(token: str) -> Issue | None:
@@ -306,131 +347,21 @@ def reopen_issue(issue: Issue, *, reason: str) -> Issue:
 
 
 # --- Resident ------------------------------------------------------------------------------
-# The resident's side of the loop (issue 4): a report with its photos and keyword flags in one
-# transaction, notes and photos added while the report is open, and closing what the resident
-# never confirmed. `photos` here are issues.photos.CleanPhoto objects (already re-encoded).
+# The resident's side of the loop (issue 4) lives in issues.resident; part of this surface.
 
-MAX_PHOTOS_PER_ISSUE = 12
-
-
-def _save_photos(issue: Issue, photos) -> None:
-    for photo in photos:
-        IssuePhoto.objects.create(issue=issue, image=photo.image, thumbnail=photo.thumbnail)
-
-
-def submit_report(
-    location: Location,
-    *,
-    description: str,
-    kind: str = "",
-    reporter_name: str = "",
-    reporter_phone: str = "",
-    photos=(),
-    idempotency_key: str | None = None,
-) -> tuple[Issue, str, bool]:
-    """A resident's report: `create_issue`, plus the keyword rules and the photos' thumbnails.
-
-    If the text holds an urgent keyword (issues.keywords) the issue is flagged for staff; if the
-    resident chose no kind it becomes `urgent`, so that a gas smell never waits a working day.
-    A text-only report without keywords is exactly one `create_issue` call."""
-    from . import keywords
-
-    found = keywords.matches(description)
-    if found and not kind:
-        kind = Kind.URGENT
-    fields = {
-        "description": description,
-        "kind": kind,
-        "reporter_name": reporter_name,
-        "reporter_phone": reporter_phone,
-        "idempotency_key": idempotency_key,
-    }
-    if not photos and not found:
-        return create_issue(location, **fields)
-    with transaction.atomic():
-        issue, token, created = create_issue(location, **fields)
-        if created:
-            _save_photos(issue, photos)
-            if found:
-                issue.urgent_keywords = "、".join(found)[:200]
-                issue.save(update_fields=["urgent_keywords", "updated_at"])
-                IssueEvent.objects.create(
-                    issue=issue,
-                    type=IssueEvent.Type.FLAGGED,
-                    note=_("Urgent keywords in the report: %(words)s. Please check the kind.")
-                    % {"words": issue.urgent_keywords},
-                    is_public=False,
-                )
-    return issue, token, created
-
-
-def add_resident_note(issue: Issue, *, note: str = "", photos=()) -> IssueEvent:
-    """The resident adds a few words or photos while the report is open. The assignee is told."""
-    note = note.strip()
-    if not note and not photos:
-        raise IssueError(_("Please write something or choose a photo."))
-    with transaction.atomic():
-        issue = Issue.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=issue.pk)
-        if not issue.is_open:
-            raise IssueError(_("This report is no longer open, so nothing can be added to it."))
-        if photos and issue.photos.count() + len(photos) > MAX_PHOTOS_PER_ISSUE:
-            raise IssueError(_("A report can have at most %(max)d photos in all.") % {"max": MAX_PHOTOS_PER_ISSUE})
-        _save_photos(issue, photos)
-        if photos and not note:
-            note = _("Added %(n)d photo(s).") % {"n": len(photos)}
-        event = IssueEvent.objects.create(issue=issue, type=IssueEvent.Type.RESIDENT_NOTE, note=note)
-        issue.save(update_fields=["updated_at"])
-        if issue.assignee is not None:
-            # Recorded with the note, delivered by a worker after the commit.
-            notify.queue(
-                issue.assignee,
-                key=f"resident-note:{event.pk}",
-                issue=issue,
-                subject=_("[%(ref)s] The resident added something") % {"ref": issue.reference},
-                body=note,
-            )
-    return event
-
-
-def awaiting_confirmation_too_long(now: dt.datetime):
-    """Resolved issues the resident has not answered for RESIDENT_CONFIRM_DAYS."""
-    cutoff = now - dt.timedelta(days=settings.RESIDENT_CONFIRM_DAYS)
-    return Issue.objects.filter(status=Status.RESOLVED, resolved_at__lt=cutoff)
-
-
-def close_unconfirmed(*, now: dt.datetime | None = None, batch: int = 500) -> int:
-    """Close, with no rating, what the resident has not confirmed in time. Never counted as
-    satisfied: the rating stays empty. Safe with two sweepers: each row is re-checked under
-    its lock, and one that was confirmed or reopened meanwhile is left alone."""
-    now = now or timezone.now()
-    closed = 0
-    ids = list(awaiting_confirmation_too_long(now).order_by("resolved_at").values_list("id", flat=True)[:batch])
-    for issue_id in ids:
-        with transaction.atomic():
-            issue = awaiting_confirmation_too_long(now).select_for_update().filter(pk=issue_id).first()
-            if issue is None:
-                continue
-            old_status = issue.status
-            issue.status = lifecycle.target_of(old_status, Action.CLOSE_UNCONFIRMED, issue.kind)
-            issue.closed_at = now
-            issue.save(update_fields=["status", "closed_at", "updated_at"])
-            IssueEvent.objects.create(
-                issue=issue,
-                type=IssueEvent.Type.UNCONFIRMED,
-                old_status=old_status,
-                new_status=issue.status,
-                note=_("No answer from the resident within %(n)d days: closed without a rating.")
-                % {"n": settings.RESIDENT_CONFIRM_DAYS},
-            )
-        closed += 1
-    return closed
-
+from .resident import (  # noqa: E402,F401
+    MAX_PHOTOS_PER_ISSUE,
+    _save_photos,
+    add_resident_note,
+    awaiting_confirmation_too_long,
+    close_unconfirmed,
+    submit_report,
+)
 
 # --- Desk ----------------------------------------------------------------------------------
 # The workstation desk's writes (issue 6): a matter's kind, a handler's notes and photos, a grid
 # worker asking for coordination. Matters logged at the window, by phone or on patrol are
 # issues.worklog.log_matter.
-
 from .worklog import log_matter  # noqa: E402,F401 - part of the public surface
 
 

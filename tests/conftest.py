@@ -11,6 +11,17 @@ from . import factories
 
 
 @pytest.fixture(autouse=True)
+def fresh_config_cache():
+    """minqing.config_cache keeps configuration per process; a test's rows are rolled back
+    without a signal, so every test starts (and ends) with nothing cached."""
+    from minqing import config_cache
+
+    config_cache.clear_local()
+    yield
+    config_cache.clear_local()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings) -> None:
     """PBKDF2 takes about a second per user on these machines; tests need no strong hashes."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -8,4 +8,10 @@ class WebhooksConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from minqing import config_cache
+
         from . import receivers  # noqa: F401 - connects the IssueEvent post_save receiver
+        from .models import Subscription
+
+        # services.fan_out_many asks the config cache whether any subscription is active.
+        config_cache.watch(Subscription)

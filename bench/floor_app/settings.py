@@ -15,8 +15,8 @@ USE_TZ = True
 TIME_ZONE = "Asia/Shanghai"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The same connection settings as minqing/settings.py (connections kept between requests).
 if os.environ.get("DATABASE_URL"):
-    # The same connection settings as minqing/settings.py.
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True)}
 else:
     DATABASES = {
@@ -28,5 +28,7 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
         }
     }

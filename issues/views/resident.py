@@ -24,6 +24,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from minqing import rows
 from workstations.models import Location
 from workstations.views.qr import qr_entry
 
@@ -31,7 +32,7 @@ from .. import faq as faq_index
 from .. import keywords, ratelimit, services
 from ..forms import ConfirmForm, NoteForm, ReopenForm, ReportForm
 from ..lifecycle import IllegalTransition, Status
-from ..models import Issue, IssueEvent, hash_token
+from ..models import Issue, IssueEvent, IssuePhoto, hash_token
 from ..plain import EVENT_PLAIN, STATUS_PLAIN, handler_role, kind_label
 
 HOUR = 3600
@@ -190,13 +191,36 @@ def _report_page(
 # --- Tracking ------------------------------------------------------------------------------
 
 
+# The tracking page's reads, their SQL built once per process (minqing.rows): the issue with its
+# place and workstation (denormalised onto the issue: no more of the hierarchy is needed), its
+# public timeline and its photos.
+_ISSUE_BY_TOKEN = rows.Select(Issue, ("location", "workstation"), where="t0.tracking_token_hash = %s")
+_PUBLIC_EVENTS = rows.Select(IssueEvent, where="t0.issue_id = %s AND t0.is_public", order_by="t0.created_at, t0.id")
+_PHOTOS = rows.Select(IssuePhoto, where="t0.issue_id = %s", order_by="t0.id")
+
+
 def _issue_or_404(token: str) -> Issue:
-    """The issue of a tracking token, with its place and workstation (one query: the page needs
-    no more of the place hierarchy, and the workstation is denormalised onto the issue)."""
-    try:
-        return Issue.objects.select_related("location", "workstation").get(tracking_token_hash=hash_token(token))
-    except Issue.DoesNotExist:
-        raise Http404 from None
+    """The issue of a tracking token, with its place and workstation (one query)."""
+    issue = _ISSUE_BY_TOKEN.first(hash_token(token))
+    if issue is None:
+        raise Http404
+    return issue
+
+
+# The note form's two inputs, as an empty form renders them: the same on every tracking page of a
+# language, so each process renders them once per language (Django renders a widget through a
+# template of its own, which costs more than the rest of the form).
+_blank_note_inputs: dict[str, dict[str, str]] = {}
+
+
+def _note_inputs(form: NoteForm) -> dict:
+    if form.is_bound:
+        return {"note": form["note"], "photos": form["photos"]}
+    language = translation.get_language()
+    inputs = _blank_note_inputs.get(language)
+    if inputs is None:
+        inputs = _blank_note_inputs[language] = {"note": str(form["note"]), "photos": str(form["photos"])}
+    return inputs
 
 
 def _track_page(
@@ -209,29 +233,31 @@ def _track_page(
     reopen_form: ReopenForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    events = list(
-        IssueEvent.objects.filter(issue_id=issue.pk, is_public=True)
-        .order_by("created_at", "id")
-        .only("type", "note", "created_at")
-    )
+    events = _PUBLIC_EVENTS.all(issue.pk)
     for event in events:
         event.plain = EVENT_PLAIN.get(event.type) or event.get_type_display()
+    can_add, can_answer = issue.is_open, issue.status == Status.RESOLVED
+    status_label = issue.get_status_display()
+    note_form = (note_form or NoteForm()) if can_add else None
     context = {
         "issue": issue,
         "token": token,
         "location": issue.location,
         "workstation": issue.workstation,
         "kind_label": kind_label(issue),
-        "status_plain": STATUS_PLAIN.get(issue.status, issue.get_status_display()),
+        "status_label": status_label,
+        "status_plain": STATUS_PLAIN.get(issue.status, status_label),
         "handler": handler_role(issue),
         "events": events,
-        "photos": list(issue.photos.order_by("id")),
-        "can_add": issue.is_open,
-        "can_answer": issue.status == Status.RESOLVED,
+        "photos": _PHOTOS.all(issue.pk),
+        "can_add": can_add,
+        "can_answer": can_answer,
         "confirm_days": settings.RESIDENT_CONFIRM_DAYS,
-        "note_form": note_form or NoteForm(),
-        "confirm_form": confirm_form or ConfirmForm(),
-        "reopen_form": reopen_form or ReopenForm(),
+        # Only the forms the page shows are built.
+        "note_form": note_form,
+        "note_inputs": _note_inputs(note_form) if note_form is not None else None,
+        "confirm_form": (confirm_form or ConfirmForm()) if can_answer else None,
+        "reopen_form": (reopen_form or ReopenForm()) if can_answer else None,
         "track_url": request.build_absolute_uri(reverse("track", args=[token])),
     }
     return render(request, "issues/track.html", context, status=status)

@@ -1,0 +1,127 @@
+"""The resident's side of the loop (issue 4): a report with its photos and keyword flags in one
+transaction, notes and photos added while the report is open, and closing what the resident
+never confirmed. `photos` here are issues.photos.CleanPhoto objects (already re-encoded).
+
+Re-exported by issues.services, the one door for writes; callers keep using that.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from workstations.models import Location
+
+from . import keywords, lifecycle, notify
+from .lifecycle import Action, Status
+from .models import Issue, IssueEvent, IssuePhoto, Kind
+from .transitions import IssueError
+
+MAX_PHOTOS_PER_ISSUE = 12
+
+
+def _save_photos(issue: Issue, photos) -> None:
+    for photo in photos:
+        IssuePhoto.objects.create(issue=issue, image=photo.image, thumbnail=photo.thumbnail)
+
+
+def submit_report(
+    location: Location,
+    *,
+    description: str,
+    kind: str = "",
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    photos=(),
+    idempotency_key: str | None = None,
+) -> tuple[Issue, str, bool]:
+    """A resident's report: `create_issue`, with the keyword rules and the photos.
+
+    If the text holds an urgent keyword (issues.keywords) the issue is flagged for staff (an
+    internal event, written with the issue); if the resident chose no kind it becomes `urgent`,
+    so that a gas smell never waits a working day. A report without photos is exactly one
+    `create_issue` call: one transaction."""
+    from .services import create_issue  # issues.services re-exports this module
+
+    found = keywords.matches(description)
+    if found and not kind:
+        kind = Kind.URGENT
+    fields = {
+        "description": description,
+        "kind": kind,
+        "reporter_name": reporter_name,
+        "reporter_phone": reporter_phone,
+        "idempotency_key": idempotency_key,
+        "urgent_keywords": "、".join(found),
+    }
+    if not photos:
+        return create_issue(location, **fields)
+    with transaction.atomic():
+        issue, token, created = create_issue(location, **fields)
+        if created:
+            _save_photos(issue, photos)
+    return issue, token, created
+
+
+def add_resident_note(issue: Issue, *, note: str = "", photos=()) -> IssueEvent:
+    """The resident adds a few words or photos while the report is open. The assignee is told."""
+    note = note.strip()
+    if not note and not photos:
+        raise IssueError(_("Please write something or choose a photo."))
+    with transaction.atomic():
+        issue = Issue.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=issue.pk)
+        if not issue.is_open:
+            raise IssueError(_("This report is no longer open, so nothing can be added to it."))
+        if photos and issue.photos.count() + len(photos) > MAX_PHOTOS_PER_ISSUE:
+            raise IssueError(_("A report can have at most %(max)d photos in all.") % {"max": MAX_PHOTOS_PER_ISSUE})
+        _save_photos(issue, photos)
+        if photos and not note:
+            note = _("Added %(n)d photo(s).") % {"n": len(photos)}
+        event = IssueEvent.objects.create(issue=issue, type=IssueEvent.Type.RESIDENT_NOTE, note=note)
+        issue.save(update_fields=["updated_at"])
+        if issue.assignee is not None:
+            # Recorded with the note, delivered by a worker after the commit.
+            notify.queue(
+                issue.assignee,
+                key=f"resident-note:{event.pk}",
+                issue=issue,
+                subject=_("[%(ref)s] The resident added something") % {"ref": issue.reference},
+                body=note,
+            )
+    return event
+
+
+def awaiting_confirmation_too_long(now: dt.datetime):
+    """Resolved issues the resident has not answered for RESIDENT_CONFIRM_DAYS."""
+    cutoff = now - dt.timedelta(days=settings.RESIDENT_CONFIRM_DAYS)
+    return Issue.objects.filter(status=Status.RESOLVED, resolved_at__lt=cutoff)
+
+
+def close_unconfirmed(*, now: dt.datetime | None = None, batch: int = 500) -> int:
+    """Close, with no rating, what the resident has not confirmed in time. Never counted as
+    satisfied: the rating stays empty. Safe with two sweepers: each row is re-checked under
+    its lock, and one that was confirmed or reopened meanwhile is left alone."""
+    now = now or timezone.now()
+    closed = 0
+    ids = list(awaiting_confirmation_too_long(now).order_by("resolved_at").values_list("id", flat=True)[:batch])
+    for issue_id in ids:
+        with transaction.atomic():
+            issue = awaiting_confirmation_too_long(now).select_for_update().filter(pk=issue_id).first()
+            if issue is None:
+                continue
+            old_status = issue.status
+            issue.status = lifecycle.target_of(old_status, Action.CLOSE_UNCONFIRMED, issue.kind)
+            issue.closed_at = now
+            issue.save(update_fields=["status", "closed_at", "updated_at"])
+            IssueEvent.objects.create(
+                issue=issue,
+                type=IssueEvent.Type.UNCONFIRMED,
+                old_status=old_status,
+                new_status=issue.status,
+                note=_("No answer from the resident within %(n)d days: closed without a rating.")
+                % {"n": settings.RESIDENT_CONFIRM_DAYS},
+            )
+        closed += 1
+    return closed
