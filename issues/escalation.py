@@ -2,12 +2,17 @@
 ladder, late 派单, and re-sending what the broker never got.
 
 Each phase takes a bounded batch and works on it with a fixed number of queries, whatever the
-number of issues: candidates come from one partial index (`issue_sla_next`, `dispatch_open_due`,
-`outbox_pending`), rows are claimed by compare-and-set (an UPDATE that only matches rows still
-due, to a sentinel value that identifies this sweeper's claim), with `SELECT … FOR UPDATE SKIP
-LOCKED` first on PostgreSQL so two sweepers take different rows instead of queueing. Events and
-notifications are written in bulk in the same transaction; notifications are delivered by a
-task after the commit. Two beats or two workers sweeping at once never tell anyone twice.
+number of issues and however many rows the batch holds: candidates come from one partial index
+(`issue_sla_next`, `dispatch_open_due`, `outbox_pending`), rows are claimed by compare-and-set (an
+UPDATE that only matches rows still due, to a sentinel value that identifies this sweeper's
+claim), with `SELECT … FOR UPDATE SKIP LOCKED` first on PostgreSQL so two sweepers take different
+rows instead of queueing. Two beats or two workers sweeping at once never tell anyone twice.
+
+The work on a batch is set-based: the claimed issues are read as plain rows (only the columns
+the sweep needs, one query), advanced in memory, and written back in one statement; the batch's
+events and notifications are each inserted in one statement (notifications skip keys already
+notified), and webhooks hear of the events once per batch (issues.signals.events_created).
+Notifications are delivered by a task after the commit.
 
 The ladder (Level): the grid worker → the station heads → the area secretary → the subdistrict.
 The first missed deadline of a round tells level 1; while a deadline stays missed, the next
@@ -21,16 +26,17 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, models, transaction
 from django.db.models import F, Q
-from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from workstations.models import Role
+from minqing import rows
+from workstations.models import Location, Role, Workstation
 
 from . import notify, sla
 from .lifecycle import OPEN_STATUSES, Status
-from .models import Dispatch, EscalationContact, Issue, IssueEvent, NotificationPreference, Outbox
+from .models import Dispatch, EscalationContact, Issue, IssueEvent, Notification, NotificationPreference, Outbox
+from .signals import events_created
 
 User = get_user_model()
 
@@ -80,11 +86,157 @@ def overdue_issues(now: dt.datetime):
     )
 
 
+# --- A claimed issue, as the sweep reads it -----------------------------------------------------
+
+# The columns of Issue the sweep reads; the location's name comes with them (for the message).
+LOADED = (
+    "id",
+    "reference",
+    "kind",
+    "priority",
+    "status",
+    "description",
+    "workstation_id",
+    "grid_id",
+    "assignee_id",
+    "paused_at",
+    "sla_started_at",
+    "accepted_at",
+    "on_site_at",
+    "resolved_at",
+    "accept_due_at",
+    "arrive_due_at",
+    "resolve_due_at",
+    "accept_remind_at",
+    "arrive_remind_at",
+    "resolve_remind_at",
+    "missed",
+    "escalation_level",
+    "escalate_at",
+    "overdue_at",
+)
+
+
+class Due:
+    """One claimed issue: its SLA state and what the messages about it need. A plain row rather
+    than a model instance (a batch holds a thousand of them); it has an Issue's attribute names,
+    so issues.sla reads it as it reads an Issue."""
+
+    __slots__ = (*LOADED, "location_name", "sla_next_at")
+
+    def __init__(self, row) -> None:
+        (
+            self.id,
+            self.reference,
+            self.kind,
+            self.priority,
+            self.status,
+            self.description,
+            self.workstation_id,
+            self.grid_id,
+            self.assignee_id,
+            self.paused_at,
+            self.sla_started_at,
+            self.accepted_at,
+            self.on_site_at,
+            self.resolved_at,
+            self.accept_due_at,
+            self.arrive_due_at,
+            self.resolve_due_at,
+            self.accept_remind_at,
+            self.arrive_remind_at,
+            self.resolve_remind_at,
+            self.missed,
+            self.escalation_level,
+            self.escalate_at,
+            self.overdue_at,
+            self.location_name,
+        ) = row
+        self.sla_next_at = None
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+def _qn(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _column(model, name: str) -> str:
+    return _qn(model._meta.get_field(name.removesuffix("_id")).column)
+
+
+def _select(where: str, params: list, tail: str = "") -> list[Due]:
+    """The LOADED columns (and the location's name) of the issues matching `where`, one query."""
+    issue, location = Issue._meta, Location._meta
+    sqlite = not connection.features.supports_timezones
+    columns = []
+    for name in LOADED:
+        column = f"i.{_column(Issue, name)}"
+        if sqlite and isinstance(Issue._meta.get_field(name.removesuffix("_id")), models.DateTimeField):
+            column += " || ''"  # the stored text as it is: parsed below, faster than the row converter
+        columns.append(column)
+    sql = (
+        f"SELECT {', '.join(columns)}, l.{_column(Location, 'name')} FROM {_qn(issue.db_table)} i "
+        f"JOIN {_qn(location.db_table)} l ON l.{_qn(location.pk.column)} = i.{_column(Issue, 'location')} "
+        f"WHERE {where} {tail}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if sqlite:
+        # SQLite stores naive datetimes in the connection's time zone (Django's format).
+        tz, parse = connection.timezone, dt.datetime.fromisoformat
+        dates = [isinstance(Issue._meta.get_field(n.removesuffix("_id")), models.DateTimeField) for n in LOADED]
+        dates.append(False)  # the location's name
+        rows = [
+            [parse(v).replace(tzinfo=tz) if d and v is not None else v for v, d in zip(row, dates, strict=True)]
+            for row in rows
+        ]
+    return [Due(row) for row in rows]
+
+
+def _claim(now: dt.datetime, batch: int, ids: list[int] | None) -> list[Due]:
+    """Take up to `batch` due issues for this sweeper, soonest first, and read them.
+
+    PostgreSQL: one `SELECT … FOR UPDATE SKIP LOCKED`: the rows stay locked until the commit,
+    another sweeper skips them, and a row another sweeper has just committed is re-checked
+    against its new `sla_next_at` before it is locked. Elsewhere (SQLite): compare-and-set, an
+    UPDATE of the candidates still due to a sentinel unique to this claim, then the rows that
+    carry it."""
+    due_at = f"i.{_column(Issue, 'sla_next_at')}"
+    only = f" AND i.{_qn(Issue._meta.pk.column)} IN ({', '.join(['%s'] * len(ids))})" if ids else ""
+    if connection.features.has_select_for_update_skip_locked:
+        order = f"ORDER BY {due_at} LIMIT %s FOR UPDATE OF i SKIP LOCKED"
+        return _select(f"{due_at} <= %s{only}", [now, *(ids or []), batch], order)
+    queryset = due_issues(now) if ids is None else due_issues(now).filter(pk__in=ids)
+    candidates = _candidates(queryset, "sla_next_at", batch)
+    if not candidates:
+        return []
+    claim = _sentinel()
+    Issue.objects.filter(pk__in=candidates, sla_next_at__lte=now).update(sla_next_at=claim)
+    return _select(f"{due_at} = %s", [connection.ops.adapt_datetimefield_value(claim)])
+
+
 # --- What is due for one issue: pure, on the row in memory -------------------------------------
 
 
-def advance(issue: Issue, now: dt.datetime, *, calendar: sla.WorkCalendar, table) -> tuple[list, list, int | None]:
-    """Move `issue`'s SLA state to `now`: (reminders due, deadlines newly missed, level to tell)."""
+def _ladder_clock(issue, calendar: sla.WorkCalendar, table, cache: dict) -> tuple[sla.Clock, dt.timedelta]:
+    """The clock of `issue`'s policy and its ladder step (cached per kind and priority)."""
+    key = (issue.kind, issue.priority)
+    if key not in cache:
+        targets = sla.targets_for(issue.kind, issue.priority, table)
+        clock = sla.Clock(targets.unit, calendar)
+        cache[key] = (clock, clock.step(targets.escalate_every))
+    return cache[key]
+
+
+def advance(
+    issue, now: dt.datetime, *, calendar: sla.WorkCalendar, table, clocks: dict | None = None
+) -> tuple[list, list, int | None]:
+    """Move `issue`'s SLA state to `now`: (reminders due, deadlines newly missed, level to tell).
+    `issue` is an Issue or a Due row; `clocks` caches the policies' clocks across a batch."""
     reminders: list[str] = []
     misses: list[str] = []
     fired = None
@@ -108,11 +260,9 @@ def advance(issue: Issue, now: dt.datetime, *, calendar: sla.WorkCalendar, table
     ladder_due = (misses and issue.escalate_at is None) or (issue.escalate_at is not None and issue.escalate_at <= now)
     if ladder_due:
         if issue.escalation_level < TOP and sla.breached(issue, now):
-            targets = sla.targets_for(issue.kind, issue.priority, table)
-            clock = sla.Clock(targets.unit, calendar)
+            clock, step = _ladder_clock(issue, calendar, table, {} if clocks is None else clocks)
             issue.escalation_level += 1
             fired = issue.escalation_level
-            step = clock.step(targets.escalate_every)
             issue.escalate_at = clock.add(now, step) if issue.escalation_level < TOP else None
         else:
             issue.escalate_at = None
@@ -124,21 +274,23 @@ def advance(issue: Issue, now: dt.datetime, *, calendar: sla.WorkCalendar, table
 
 
 class Audience:
-    def __init__(self, issues: list[Issue]) -> None:
+    """The people of every level for a batch of issues (Issue instances or Due rows), their
+    notification preferences, and the message rows for them."""
+
+    def __init__(self, issues) -> None:
         ws_ids = {i.workstation_id for i in issues}
         grid_ids = {i.grid_id for i in issues}
-        sd_ids = {i.workstation.subdistrict_id for i in issues}
+        self.subdistrict_of = dict(Workstation.objects.filter(pk__in=ws_ids).values_list("id", "subdistrict_id"))
+        sd_ids = set(self.subdistrict_of.values())
         self.heads: dict[int, list] = {}
         self.grid_workers: dict[int, list] = {}
         self.secretaries: dict[int, list] = {}
         self.subdistrict: dict[int, list] = {}
-        kinds = [Role.Kind.STATION_HEAD, Role.Kind.GRID_WORKER]
         supervisor = getattr(Role.Kind, "SUBDISTRICT_SUPERVISOR", None)
         roles = Q(kind=Role.Kind.STATION_HEAD, workstation_id__in=ws_ids) | Q(
             kind=Role.Kind.GRID_WORKER, grid_id__in=grid_ids
         )
         if supervisor is not None:
-            kinds.append(supervisor)
             roles |= Q(kind=supervisor, subdistrict_id__in=sd_ids)
         for role in Role.objects.filter(roles, user__is_active=True).select_related("user").order_by("id"):
             if role.kind == Role.Kind.STATION_HEAD:
@@ -157,54 +309,103 @@ class Audience:
                 self.secretaries.setdefault(c.workstation_id, []).append(c.user)
             else:
                 self.subdistrict.setdefault(c.subdistrict_id, []).append(c.user)
-        self._users = {
-            u.pk: u
+        # Assignees are told whatever their account's state, as they always were.
+        self.assignees = User.objects.in_bulk({i.assignee_id for i in issues if i.assignee_id})
+        users = {
+            u.pk
             for group in (self.heads, self.grid_workers, self.secretaries, self.subdistrict)
             for people in group.values()
             for u in people
-        }
-        self._users.update({i.assignee.pk: i.assignee for i in issues if i.assignee_id})
+        } | set(self.assignees)
         self.preferences: dict[int, list] = {}
-        for pref in NotificationPreference.objects.filter(user_id__in=self._users):
+        for pref in NotificationPreference.objects.filter(user_id__in=users):
             self.preferences.setdefault(pref.user_id, []).append(pref)
+        self._routes: dict[int, list[tuple[str, str]]] = {}
 
-    def at(self, issue: Issue, level: int) -> list:
+    def at(self, issue, level: int) -> list:
         if level == Level.GRID_WORKER:
-            people = [issue.assignee] if issue.assignee_id else self.grid_workers.get(issue.grid_id, [])
+            people = self.handler(issue) if issue.assignee_id else self.grid_workers.get(issue.grid_id, [])
         elif level == Level.STATION_HEAD:
             people = self.heads.get(issue.workstation_id, [])
         elif level == Level.AREA_SECRETARY:
             people = self.secretaries.get(issue.workstation_id, [])
         else:
-            people = self.subdistrict.get(issue.workstation.subdistrict_id, [])
+            people = self.subdistrict.get(self.subdistrict_of.get(issue.workstation_id), [])
         return list({u.pk: u for u in people}.values())
 
-    def handler(self, issue: Issue) -> list:
-        return [issue.assignee] if issue.assignee_id else self.heads.get(issue.workstation_id, [])
+    def handler(self, issue) -> list:
+        if issue.assignee_id:
+            return [self.assignees[issue.assignee_id]]
+        return self.heads.get(issue.workstation_id, [])
 
-    def message(self, user, *, key: str, issue: Issue, subject: str, body: str) -> list:
-        return notify.build(
-            user, key=key, issue=issue, subject=subject, body=body, preferences=self.preferences.get(user.pk, [])
-        )
+    def routes(self, user) -> list[tuple[str, str]]:
+        """(channel, address) for `user`: notify.build's rule (preferences, else email), once per
+        user and batch."""
+        if user.pk not in self._routes:
+            rows = notify.build(user, key="", subject="", body="", preferences=self.preferences.get(user.pk, []))
+            self._routes[user.pk] = [(str(row.channel), row.address) for row in rows]
+        return self._routes[user.pk]
+
+    def message(self, user, *, key: str, issue_id: int, subject: str, body: str) -> list[tuple]:
+        """Notification rows (NOTIFICATION_FIELDS) for `user`, one per channel."""
+        key, subject = key[:200], subject[:200]
+        return [(key, channel, user.pk, address, issue_id, subject, body) for channel, address in self.routes(user)]
 
 
 def _names(people) -> str:
     return "、".join(u.get_full_name() or u.username for u in people) or "—"
 
 
-def _issue_url(issue: Issue) -> str:
+def _issue_url(issue) -> str:
     return settings.SITE_URL + f"/staff/issues/{issue.pk}/"
 
 
-def _write(events: list[IssueEvent], notifications: list) -> None:
-    """Bulk writes, then the post_save receivers (webhooks) that .create() would have run."""
+# --- Writing a batch: a statement per table ----------------------------------------------------
+
+EVENT_FIELDS = ("issue", "type", "note", "is_public")
+NOTIFICATION_FIELDS = ("key", "channel", "user", "address", "issue", "subject", "body")
+
+
+def _save_state(issues: list[Due]) -> None:
+    """Write the sweep's fields (ISSUE_FIELDS) of every claimed issue in one statement."""
+    rows.update_many(Issue, ISSUE_FIELDS, issues)
+
+
+def _write(events: list[tuple], notifications: list[tuple]) -> None:
+    """A batch's events (EVENT_FIELDS) and notifications (NOTIFICATION_FIELDS), a statement each;
+    then the webhooks hear of the events; the notifications are delivered after the commit."""
     if events:
-        IssueEvent.objects.bulk_create(events)
-        for event in events:
-            post_save.send(
-                sender=IssueEvent, instance=event, created=True, update_fields=None, raw=False, using="default"
-            )
-    notify.save_many(notifications)
+        ids = rows.insert_many(IssueEvent, EVENT_FIELDS, events, returning=True)
+        events_created.send(
+            sender=IssueEvent, events=[(pk, row[0], row[1]) for pk, row in zip(ids, events, strict=True)]
+        )
+    if notifications:
+        rows.insert_many(Notification, NOTIFICATION_FIELDS, notifications, ignore_conflicts=True)
+        transaction.on_commit(_deliver_fresh, robust=True)
+
+
+class _Texts:
+    """The sweep's words, translated once per batch."""
+
+    def __init__(self) -> None:
+        self.what = {name: str(label) for name, label in WHAT.items()}
+        self.levels = {level: str(level.label) for level in Level}
+        self.remind_note = _("The %(what)s deadline is at %(when)s.")
+        self.remind_subject = _("[%(ref)s] Due soon: %(what)s by %(when)s")
+        self.remind_body = _("%(text)s\n%(url)s")
+        self.missed = {
+            name: _("The %(what)s deadline was missed.") % {"what": what} for name, what in self.what.items()
+        }
+        self.escalated_note = _("Level %(n)d (%(level)s): %(names)s")
+        self.overdue_subject = _("[%(ref)s] Overdue: %(loc)s")
+        self.overdue_body = _("The %(what)s deadline of %(ref)s was missed. %(url)s")
+
+
+REMINDED, OVERDUE, ESCALATED = (
+    IssueEvent.Type.REMINDED.value,
+    IssueEvent.Type.OVERDUE.value,
+    IssueEvent.Type.ESCALATED.value,
+)
 
 
 # --- Phase 1: reminders, misses and the ladder --------------------------------------------------
@@ -213,80 +414,58 @@ def _write(events: list[IssueEvent], notifications: list) -> None:
 def _sweep_issues(now: dt.datetime, *, batch: int, ids: list[int] | None = None) -> dict[str, int]:
     counts = {"reminded": 0, "escalated": 0, "claimed": 0}
     with transaction.atomic():
-        queryset = due_issues(now) if ids is None else due_issues(now).filter(pk__in=ids)
-        candidates = _candidates(queryset, "sla_next_at", batch)
-        if not candidates:
-            return counts
-        claim = _sentinel()
-        Issue.objects.filter(pk__in=candidates, sla_next_at__lte=now).update(sla_next_at=claim)
-        issues = list(Issue.objects.filter(sla_next_at=claim).select_related("workstation", "assignee", "location"))
+        issues = _claim(now, batch, ids)
         counts["claimed"] = len(issues)
-        calendar, table = sla.WorkCalendar(), sla.all_targets()
+        if not issues:
+            return counts
+        calendar, table, clocks = sla.WorkCalendar(), sla.all_targets(), {}
         audience = Audience(issues)
-        events: list[IssueEvent] = []
-        messages: list = []
+        text = _Texts()
+        events: list[tuple] = []
+        messages: list[tuple] = []
         for issue in issues:
-            reminders, misses, fired = advance(issue, now, calendar=calendar, table=table)
+            reminders, misses, fired = advance(issue, now, calendar=calendar, table=table, clocks=clocks)
             for name in reminders:
                 counts["reminded"] += 1
                 due = getattr(issue, f"{name}_due_at")
                 when = timezone.localtime(due).strftime("%m-%d %H:%M")
-                events.append(
-                    IssueEvent(
-                        issue=issue,
-                        type=IssueEvent.Type.REMINDED,
-                        is_public=False,
-                        note=_("The %(what)s deadline is at %(when)s.") % {"what": WHAT[name], "when": when},
-                    )
-                )
+                what = text.what[name]
+                events.append((issue.id, REMINDED, text.remind_note % {"what": what, "when": when}, False))
+                subject = text.remind_subject % {"ref": issue.reference, "what": what, "when": when}
+                body = text.remind_body % {"text": issue.description, "url": _issue_url(issue)}
                 for user in audience.handler(issue):
                     messages += audience.message(
                         user,
-                        key=f"remind:{issue.pk}:{name}:{due.isoformat()}:{user.pk}",
-                        issue=issue,
-                        subject=_("[%(ref)s] Due soon: %(what)s by %(when)s")
-                        % {"ref": issue.reference, "what": WHAT[name], "when": when},
-                        body=_("%(text)s\n%(url)s") % {"text": issue.description, "url": _issue_url(issue)},
+                        key=f"remind:{issue.id}:{name}:{due.isoformat()}:{user.pk}",
+                        issue_id=issue.id,
+                        subject=subject,
+                        body=body,
                     )
             for name in misses:
-                events.append(
-                    IssueEvent(
-                        issue=issue,
-                        type=IssueEvent.Type.OVERDUE,
-                        is_public=False,
-                        note=_("The %(what)s deadline was missed.") % {"what": WHAT[name]},
-                    )
-                )
+                events.append((issue.id, OVERDUE, text.missed[name], False))
             if fired is not None:
                 counts["escalated"] += 1
                 people = audience.at(issue, fired)
-                events.append(
-                    IssueEvent(
-                        issue=issue,
-                        type=IssueEvent.Type.ESCALATED,
-                        is_public=False,
-                        note=_("Level %(n)d (%(level)s): %(names)s")
-                        % {"n": fired, "level": Level(fired).label, "names": _names(people)},
-                    )
-                )
+                note = text.escalated_note % {"n": fired, "level": text.levels[fired], "names": _names(people)}
+                events.append((issue.id, ESCALATED, note, False))
                 missed = "、".join(
-                    str(WHAT[n])
+                    text.what[n]
                     for n, _m, _b in sla.DEADLINES
                     if sla.pending(issue, n) and getattr(issue, f"{n}_due_at") < now
                 )
+                round_ = issue.sla_started_at.isoformat() if issue.sla_started_at else ""
+                subject = text.overdue_subject % {"ref": issue.reference, "loc": issue.location_name}
+                body = text.overdue_body % {"what": missed, "ref": issue.reference, "url": _issue_url(issue)}
                 for user in people:
                     messages += audience.message(
                         user,
-                        key=f"escalated:{issue.pk}:{issue.sla_started_at.isoformat() if issue.sla_started_at else ''}:{fired}:{user.pk}",
-                        issue=issue,
-                        subject=_("[%(ref)s] Overdue: %(loc)s") % {"ref": issue.reference, "loc": issue.location},
-                        body=_("The %(what)s deadline of %(ref)s was missed. %(url)s")
-                        % {"what": missed, "ref": issue.reference, "url": _issue_url(issue)},
+                        key=f"escalated:{issue.id}:{round_}:{fired}:{user.pk}",
+                        issue_id=issue.id,
+                        subject=subject,
+                        body=body,
                     )
-        Issue.objects.bulk_update(issues, ISSUE_FIELDS)
+        _save_state(issues)
         _write(events, messages)
-        if messages:
-            transaction.on_commit(_deliver_fresh, robust=True)
     return counts
 
 
@@ -307,14 +486,9 @@ def _sweep_dispatches(now: dt.datetime, *, batch: int) -> int:
             return 0
         claim = _sentinel()
         late.filter(pk__in=candidates).update(overdue_at=claim)
-        dispatches = list(
-            Dispatch.objects.filter(overdue_at=claim).select_related(
-                "department", "issue__workstation", "issue__assignee"
-            )
-        )
+        dispatches = list(Dispatch.objects.filter(overdue_at=claim).select_related("department", "issue"))
         Dispatch.objects.filter(overdue_at=claim).update(overdue_at=now)
-        issues = [d.issue for d in dispatches]
-        audience = Audience(issues)
+        audience = Audience([d.issue for d in dispatches])
         liaisons: dict[int, list] = {}
         for role in Role.objects.filter(
             kind=Role.Kind.LIAISON, department_id__in={d.department_id for d in dispatches}, user__is_active=True
@@ -323,11 +497,11 @@ def _sweep_dispatches(now: dt.datetime, *, batch: int) -> int:
         events, messages = [], []
         for d in dispatches:
             events.append(
-                IssueEvent(
-                    issue=d.issue,
-                    type=IssueEvent.Type.DISPATCH_LATE,
-                    is_public=False,
-                    note=_("%(dept)s has not finished by its deadline.") % {"dept": d.department.name},
+                (
+                    d.issue_id,
+                    IssueEvent.Type.DISPATCH_LATE.value,
+                    _("%(dept)s has not finished by its deadline.") % {"dept": d.department.name},
+                    False,
                 )
             )
             for user in {
@@ -336,15 +510,13 @@ def _sweep_dispatches(now: dt.datetime, *, batch: int) -> int:
                 messages += audience.message(
                     user,
                     key=f"dispatch-late:{d.pk}:{user.pk}",
-                    issue=d.issue,
+                    issue_id=d.issue_id,
                     subject=_("[%(ref)s] 派单 overdue: %(dept)s")
                     % {"ref": d.issue.reference, "dept": d.department.name},
                     body=_("The dispatch to %(dept)s was due at %(when)s.")
                     % {"dept": d.department.name, "when": timezone.localtime(d.due_at).strftime("%Y-%m-%d %H:%M")},
                 )
         _write(events, messages)
-        if messages:
-            transaction.on_commit(_deliver_fresh, robust=True)
     return len(dispatches)
 
 

@@ -19,6 +19,7 @@ import chinese_calendar
 from django.conf import settings
 from django.utils import timezone
 
+from .lifecycle import OPEN_STATUSES, Status
 from .models import Kind, Priority, SLAPolicy, WorkdayOverride
 
 DAY = dt.timedelta(days=1)
@@ -33,6 +34,7 @@ DEADLINES = (
     ("arrive", "on_site_at", MISSED_ARRIVE),
     ("resolve", "resolved_at", MISSED_RESOLVE),
 )
+MILESTONE = {name: milestone for name, milestone, _bit in DEADLINES}
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ class WorkCalendar:
 
     def __init__(self) -> None:
         self._overrides: dict[int, dict[dt.date, bool]] = {}
+        self._known: dict[dt.date, bool] = {}
         self.tz = ZoneInfo(settings.TIME_ZONE)
 
     def _year(self, year: int) -> dict[dt.date, bool]:
@@ -98,7 +101,13 @@ class WorkCalendar:
         return self._overrides[year]
 
     def is_workday(self, day: dt.date) -> bool:
-        """The admin's override first, then the package; for years it does not know, Mon–Fri."""
+        """The admin's override first, then the package; for years it does not know, Mon–Fri.
+        Answers are remembered per calendar (the package scans its whole table per call)."""
+        if day not in self._known:
+            self._known[day] = self._is_workday(day)
+        return self._known[day]
+
+    def _is_workday(self, day: dt.date) -> bool:
         overrides = self._year(day.year)
         if day in overrides:
             return overrides[day]
@@ -279,8 +288,7 @@ def start_round(issue, now: dt.datetime, *, calendar: WorkCalendar | None = None
 
 def pending(issue, name: str) -> bool:
     """The deadline `name` is set and its milestone not reached."""
-    milestone = dict((n, m) for n, m, _bit in DEADLINES)[name]
-    return getattr(issue, f"{name}_due_at") is not None and getattr(issue, milestone) is None
+    return getattr(issue, f"{name}_due_at") is not None and getattr(issue, MILESTONE[name]) is None
 
 
 def breached(issue, now: dt.datetime) -> bool:
@@ -288,8 +296,6 @@ def breached(issue, now: dt.datetime) -> bool:
 
 
 def is_clock_running(issue) -> bool:
-    from .lifecycle import OPEN_STATUSES, Status
-
     return issue.status in OPEN_STATUSES and issue.status != Status.ON_HOLD and issue.paused_at is None
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from issues import notify
 from issues.models import Issue, IssueEvent
+from minqing import config_cache
 from workstations import scope
 
 from . import sending, signing
@@ -42,10 +43,11 @@ def lease() -> dt.timedelta:
 # --- Fan-out: runs inside the transaction that writes the IssueEvent ---------------------------
 
 
-def event_payload(event: IssueEvent, delivery_uuid) -> dict:
+def event_payload(event: IssueEvent, delivery_uuid, issue: Issue | None = None) -> dict:
     from api.serializers import EventSerializer, IssueSerializer
 
-    issue = Issue.objects.select_related("location", "workstation", "grid", "assignee").get(pk=event.issue_id)
+    if issue is None:
+        issue = _issues_for_payload({event.issue_id})[event.issue_id]
     return {
         "id": str(delivery_uuid),
         "type": event.type,
@@ -55,33 +57,69 @@ def event_payload(event: IssueEvent, delivery_uuid) -> dict:
     }
 
 
+def _any_active_subscription() -> bool:
+    """Whether fan-out has anything to do; minqing.config_cache keeps the answer per process
+    (a subscription's save or delete bumps it; see webhooks.apps)."""
+    return Subscription.objects.filter(is_active=True).exists()
+
+
+def _issues_for_payload(ids) -> dict[int, Issue]:
+    return Issue.objects.select_related("location", "workstation", "grid", "assignee").in_bulk(ids)
+
+
 def fan_out(event: IssueEvent) -> list[int]:
     """Write one pending delivery per active subscription that wants this event and whose owner
     may see its issue; publish them after commit. Returns the delivery ids."""
+    return fan_out_many([(event.pk, event.issue_id, event.type)], known={event.pk: event})
+
+
+def fan_out_many(events: list[tuple[int, int, str]], *, known: dict[int, IssueEvent] | None = None) -> list[int]:
+    """fan_out for many events at once, given as (event id, issue id, type): a fixed number of
+    queries per call (subscriptions; then, only if one wants any of these types, one visibility
+    query per subscription, the events, their issues, and one insert of the deliveries)."""
+    if not config_cache.get("webhooks.any_active", _any_active_subscription):
+        return []  # read once per process and configuration version: no query while none exist
+    types = {kind for _pk, _issue, kind in events}
     subscriptions = [
         s
         for s in Subscription.objects.filter(is_active=True, owner__is_active=True).select_related("owner")
-        if s.wants(event.type)
+        if any(s.wants(kind) for kind in types)
     ]
     if not subscriptions:
         return []
     now = timezone.now()
-    ids = []
+    issue_ids = {issue_id for _pk, issue_id, _kind in events}
     try:
         # A savepoint: a bug here must never undo the change to the issue that this event records.
         with transaction.atomic():
+            wanted = []
             for subscription in subscriptions:
-                if not scope.visible_issues(subscription.owner, Issue.objects.filter(pk=event.issue_id)).exists():
-                    continue
-                delivery = Delivery(
-                    subscription=subscription, event=event, event_type=event.type, next_attempt_at=now + lease()
+                visible = set(
+                    scope.visible_issues(subscription.owner, Issue.objects.filter(pk__in=issue_ids)).values_list(
+                        "pk", flat=True
+                    )
                 )
-                payload = event_payload(event, delivery.uuid)
+                wanted += [
+                    (subscription, pk, issue_id, kind)
+                    for pk, issue_id, kind in events
+                    if issue_id in visible and subscription.wants(kind)
+                ]
+            if not wanted:
+                return []
+            known = dict(known or {})
+            known.update(IssueEvent.objects.in_bulk({pk for _s, pk, _i, _k in wanted} - set(known)))
+            issues = _issues_for_payload({issue_id for _s, _pk, issue_id, _k in wanted})
+            deliveries = []
+            for subscription, pk, issue_id, kind in wanted:
+                delivery = Delivery(
+                    subscription=subscription, event=known[pk], event_type=kind, next_attempt_at=now + lease()
+                )
+                payload = event_payload(known[pk], delivery.uuid, issues[issue_id])
                 delivery.payload = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
-                delivery.save()
-                ids.append(delivery.pk)
+                deliveries.append(delivery)
+            ids = [d.pk for d in Delivery.objects.bulk_create(deliveries)]
     except Exception:  # noqa: BLE001 - logged loudly; the issue's own write goes on
-        logger.exception("webhook fan-out failed for issue event %s", event.pk)
+        logger.exception("webhook fan-out failed for issue events %s", [pk for pk, _i, _k in events][:20])
         return []
     if ids:
         transaction.on_commit(lambda: publish([(pk, 0) for pk in ids]), robust=True)

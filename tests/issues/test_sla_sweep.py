@@ -205,6 +205,44 @@ def test_the_sweep_runs_a_fixed_number_of_queries_whatever_the_number_of_issues(
         return len(ctx.captured_queries)
 
     assert count(8) == count(30)
+    assert count(3) == count(6)  # a part-full batch costs what a full one does
+
+
+def test_the_sweep_s_events_reach_webhook_subscriptions_once_per_event(world, urgent, clock, ladder):
+    """The sweep writes a batch's events in one statement (no post_save per row); the webhooks
+    still get one delivery per event a subscription wants and whose issue its owner may see."""
+    from webhooks.models import Delivery, Subscription
+
+    mine = Subscription.objects.create(
+        owner=world.staff, name="city platform", url="https://hooks.example.invalid/in", event_types=["escalated"]
+    )
+    Subscription.objects.create(owner=world.outsider, name="not theirs", url="https://other.example.invalid/in")
+    other, _ = factories.issue(world.loc2, kind="urgent")
+    sweep_at(clock, minutes(11))
+    deliveries = list(Delivery.objects.order_by("id"))
+    assert [(d.subscription_id, d.event_type) for d in deliveries] == [(mine.pk, "escalated")] * 2
+    assert {d.event.issue_id for d in deliveries} == {urgent.pk, other.pk}
+    for d in deliveries:
+        assert d.event.type == "escalated" and d.payload["event"]["type"] == "escalated"
+        assert d.payload["issue"]["reference"] == Issue.objects.get(pk=d.event.issue_id).reference
+    sweep_at(clock, minutes(12))  # nothing new is due: nothing new is sent
+    assert Delivery.objects.count() == 2
+
+
+def test_a_batch_larger_than_one_statement_s_worth_keeps_every_guarantee(world, clock, settings):
+    """Many issues in one batch: each gets its own events and one notification per person, and
+    a second sweep of the same moment finds nothing left."""
+    settings.SLA_SWEEP_BATCH = 500
+    issues = [factories.issue(world.loc if n % 2 else world.loc2, kind="urgent")[0] for n in range(40)]
+    result = sweep_at(clock, minutes(11))
+    assert (result["escalated"], result["more"]) == (40, 0)
+    for issue in issues:
+        assert [t for t, _n in events(issue, "overdue", "escalated", "reminded")].count("escalated") == 1
+        assert len(told(issue, "escalated:")) == 1
+        issue.refresh_from_db()
+        assert (issue.escalation_level, issue.missed, issue.overdue_at) == (1, 1, minutes(11))
+        assert issue.sla_next_at > minutes(11)
+    assert sweep_at(clock, minutes(11))["escalated"] == 0
 
 
 # --- the outbox: routing that never reached the broker -------------------------------------------
