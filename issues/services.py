@@ -49,7 +49,7 @@ from .handling import (  # noqa: F401
     triage_issue,
 )
 from .lifecycle import Action, Status
-from .models import Issue, IssueEvent, IssuePhoto, Kind, Priority, ReferenceCounter, hash_token
+from .models import Category, Issue, IssueEvent, IssuePhoto, Kind, Priority, ReferenceCounter, hash_token
 from .routing import match_category, publish_route, route_issue, write_route_outbox  # noqa: F401
 from .transitions import IssueError, must_be_assignee, must_be_staff_or_assignee, station_heads  # noqa: F401
 from .transitions import transition as _transition
@@ -115,10 +115,13 @@ def create_issue(
     idempotency_key: str | None = None,
     priority: str = Priority.NORMAL,
     urgent_keywords: str = "",
+    category: Category | None = None,
 ) -> tuple[Issue, str, bool]:
     """Write a resident's report, its deadlines and the outbox row that promises its routing, in
     one transaction; publish the routing after the commit. `urgent_keywords` (issues.keywords'
-    words found in the text) flags the issue for staff, with an internal event.
+    words found in the text) flags the issue for staff, with an internal event. `category`, when
+    the caller knows it (an Open311 service of one category), is kept; otherwise the text's
+    keywords choose it.
 
     Returns (issue, tracking token, created). A second submission with the same idempotency key
     returns the first issue with `created` False and writes nothing: the unique key refuses its
@@ -150,7 +153,7 @@ def create_issue(
         grid_id=location.grid_id,
         tracking_token_hash=hash_token(token),
         idempotency_key=key,
-        category=match_category(description),
+        category=category or match_category(description),
         urgent_keywords=urgent_keywords[:200],
     )
     sla.start_round(issue, now, calendar=sla_calendar(), table=sla_targets())

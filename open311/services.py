@@ -82,7 +82,7 @@ def active_services() -> QuerySet[Service]:
 def service_by_code(code: str) -> Service:
     if not code:
         raise Open311Error(400, _("service_code was not provided."))
-    service = active_services().filter(code=code).first()
+    service = active_services().select_related("category").filter(code=code).first()
     if service is None:
         raise Open311Error(404, _("service_code %(code)s was not found.") % {"code": code})
     return service
@@ -303,6 +303,7 @@ def submit(params, api_key_value: str) -> Submitted:
                 place.location,
                 description=text,
                 kind=service.kind,
+                category=service.category if service.category_id and service.category.is_active else None,
                 reporter_name=name[:50],
                 reporter_phone=phone,
             )

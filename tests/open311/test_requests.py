@@ -199,3 +199,26 @@ def test_a_service_with_a_category_lists_the_issues_of_that_category(client, ser
     assert rows == {plain.reference: "urgent", outage.reference: "power"}
     assert ids(client, "?service_code=power") == [outage.reference]
     assert ids(client, "?service_code=urgent") == [plain.reference]
+
+
+def test_a_post_to_a_category_service_files_it_in_that_category(client, services, api_key, placed, world, published):
+    """A service tied to one category (市南供电所's 电力, say) files its requests there, whatever
+    words the description uses; an urgent one is then sent to that category's departments."""
+    from issues.models import Category
+    from open311.models import Service
+
+    power = Category.objects.create(name="电力", slug="power", keywords="电线 停电")
+    Category.objects.create(name="绿化", slug="green", keywords="树")
+    Service.objects.create(code="urgent-power", name="电力抢修", kind="urgent", category=power, order=90)
+    body = spec_post_body(api_key, service_code="urgent-power", description="弄堂口的树倒了，压在线上")
+    assert client.post("/open311/v2/requests.json", body).status_code == 200
+    assert Issue.objects.get().category == power
+
+
+def test_a_post_to_a_kind_service_is_filed_by_its_words(client, services, api_key, placed, world, published):
+    from issues.models import Category
+
+    green = Category.objects.create(name="绿化", slug="green", keywords="树")
+    body = spec_post_body(api_key, description="弄堂口的树倒了")
+    assert client.post("/open311/v2/requests.json", body).status_code == 200
+    assert Issue.objects.get().category == green
