@@ -5,6 +5,7 @@ import hashlib
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # The lifecycle engine's own tables (categories and 派单, the outbox, ladder contacts, preferences).
 from .engine_models import Category, Channel, Dispatch, EscalationContact, NotificationPreference, Outbox  # noqa: F401
@@ -91,7 +92,7 @@ class Issue(models.Model):
     reference = models.CharField(_("reference"), max_length=32, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.CONSULT)
     description = models.TextField(_("description"))
-    reporter_name = models.CharField(_("name"), max_length=50, blank=True)
+    reporter_name = models.CharField(pgettext_lazy("person", "name"), max_length=50, blank=True)
     reporter_phone = models.CharField(_("phone"), max_length=20, blank=True)
     location = models.ForeignKey("workstations.Location", on_delete=models.PROTECT, related_name="issues")
     # Denormalised from the location so that scoping a list is one indexed filter.
