@@ -20,6 +20,7 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from django.conf import settings
+from django.db import connections
 
 from minqing.celery import app as celery_app
 
@@ -166,3 +167,6 @@ def chromium(monkeypatch) -> Iterator[object]:
             yield browser
         finally:
             browser.close()
+            # The ORM calls the test made under Playwright's loop used connections of their own
+            # (asgiref keys them by context); left open, they would block dropping the test database.
+            connections.close_all()
