@@ -154,7 +154,7 @@ class Issue(models.Model):
     resolve_remind_at = models.DateTimeField(null=True, blank=True)
     # Deadlines whose miss the sweep has already handled this round (issues.sla.MISSED_* bits).
     missed = models.PositiveSmallIntegerField(default=0)
-    # Levels of the ladder told this round (0 = none; issues.escalation.Level), and when the next
+    # Levels of the ladder told this round (0 = none; issues.ladder.Level), and when the next
     # level is due if a deadline is still missed then.
     escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
     escalate_at = models.DateTimeField(null=True, blank=True)
