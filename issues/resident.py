@@ -12,14 +12,37 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minqing import rows
 from workstations.models import Location
 
 from . import keywords, lifecycle, notify
 from .lifecycle import Action, Status
-from .models import Issue, IssueEvent, IssuePhoto, Kind
+from .models import Issue, IssueEvent, IssuePhoto, Kind, hash_token
 from .transitions import IssueError
 
 MAX_PHOTOS_PER_ISSUE = 12
+
+
+# --- What a tracking link shows (the page and the API), SQL built once per process -------------
+
+_ISSUE_BY_TOKEN = rows.Select(Issue, ("location", "workstation"), where="t0.tracking_token_hash = %s")
+_PUBLIC_EVENTS = rows.Select(IssueEvent, where="t0.issue_id = %s AND t0.is_public", order_by="t0.created_at, t0.id")
+_PHOTOS = rows.Select(IssuePhoto, where="t0.issue_id = %s", order_by="t0.id")
+
+
+def find_by_token(token: str) -> Issue | None:
+    """The issue of a tracking token, with its place and workstation (one query; the workstation
+    is denormalised onto the issue, so no more of the place hierarchy is needed)."""
+    return _ISSUE_BY_TOKEN.first(hash_token(token)) if token else None
+
+
+def public_events(issue: Issue) -> list[IssueEvent]:
+    """The timeline the resident sees, oldest first."""
+    return _PUBLIC_EVENTS.all(issue.pk)
+
+
+def photos_of(issue: Issue) -> list[IssuePhoto]:
+    return _PHOTOS.all(issue.pk)
 
 
 def _save_photos(issue: Issue, photos) -> None:

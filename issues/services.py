@@ -20,7 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from minqing import config_cache, rows
+from minqing import rows
 from workstations.models import Location
 
 from . import lifecycle, notify, sla
@@ -156,7 +156,7 @@ def create_issue(
         category=category or match_category(description),
         urgent_keywords=urgent_keywords[:200],
     )
-    sla.start_round(issue, now, calendar=sla_calendar(), table=sla_targets())
+    sla.start_round(issue, now, calendar=sla.cached_calendar(), table=sla.cached_targets())
     try:
         with transaction.atomic():
             issue.reference = next_reference(location, now)
@@ -182,25 +182,6 @@ def create_issue(
             raise
         return existing, token, False
     return issue, token, True
-
-
-def sla_targets() -> dict:
-    """sla.all_targets(), read once per process and configuration version."""
-    return config_cache.get("issues.sla_targets", sla.all_targets)
-
-
-def sla_calendar() -> sla.WorkCalendar:
-    """One working calendar per process and configuration version: its override rows are read
-    once per year it is asked about."""
-    return config_cache.get("issues.work_calendar", sla.WorkCalendar)
-
-
-def find_by_token(token: str) -> Issue | None:
-    return (
-        Issue.objects.select_related("location__grid__neighbourhood__workstation")
-        .filter(tracking_token_hash=hash_token(token))
-        .first()
-    )
 
 
 # --- The handler's steps -------------------------------------------------------------------
@@ -358,6 +339,9 @@ from .resident import (  # noqa: E402,F401
     add_resident_note,
     awaiting_confirmation_too_long,
     close_unconfirmed,
+    find_by_token,
+    photos_of,
+    public_events,
     submit_report,
 )
 

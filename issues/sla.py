@@ -19,6 +19,8 @@ import chinese_calendar
 from django.conf import settings
 from django.utils import timezone
 
+from minqing import config_cache
+
 from .lifecycle import OPEN_STATUSES, Status
 from .models import Kind, Priority, SLAPolicy, WorkdayOverride
 
@@ -237,6 +239,18 @@ def deadlines(kind: str, start: dt.datetime, priority: str = Priority.NORMAL) ->
     """(accept by, resolve by) for an issue of `kind` received at `start`."""
     p = plan(kind, priority, start)
     return p.accept_due_at, p.resolve_due_at
+
+
+def cached_targets() -> dict:
+    """all_targets(), read once per process and configuration version (minqing.config_cache;
+    issues.apps watches SLAPolicy): what every report's deadlines are computed from."""
+    return config_cache.get("issues.sla_targets", all_targets)
+
+
+def cached_calendar() -> WorkCalendar:
+    """One working calendar per process and configuration version (issues.apps watches
+    WorkdayOverride): its override rows are read once per year it is asked about."""
+    return config_cache.get("issues.work_calendar", WorkCalendar)
 
 
 def add_target(start: dt.datetime, unit: str, amount: int) -> dt.datetime:

@@ -16,7 +16,6 @@ from rest_framework.views import APIView
 
 from issues import services
 from issues.lifecycle import Status
-from issues.models import IssueEvent
 from issues.plain import EVENT_PLAIN, STATUS_PLAIN, handler_role, kind_label
 
 from ..exceptions import refusal_responses
@@ -65,8 +64,7 @@ class TrackingSerializer(serializers.Serializer):
 
     @extend_schema_field(PublicEventSerializer(many=True))
     def get_events(self, issue) -> list:
-        events = IssueEvent.objects.filter(issue_id=issue.pk, is_public=True).order_by("created_at", "id")
-        return PublicEventSerializer(events.only("type", "note", "created_at"), many=True).data
+        return PublicEventSerializer(services.public_events(issue), many=True).data
 
 
 class ConfirmSerializer(serializers.Serializer):

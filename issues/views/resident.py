@@ -24,7 +24,6 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from minqing import rows
 from workstations.models import Location
 from workstations.views.qr import qr_entry
 
@@ -32,7 +31,7 @@ from .. import faq as faq_index
 from .. import keywords, ratelimit, services
 from ..forms import ConfirmForm, NoteForm, ReopenForm, ReportForm
 from ..lifecycle import IllegalTransition, Status
-from ..models import Issue, IssueEvent, IssuePhoto, hash_token
+from ..models import Issue
 from ..plain import EVENT_PLAIN, STATUS_PLAIN, handler_role, kind_label
 
 HOUR = 3600
@@ -191,17 +190,8 @@ def _report_page(
 # --- Tracking ------------------------------------------------------------------------------
 
 
-# The tracking page's reads, their SQL built once per process (minqing.rows): the issue with its
-# place and workstation (denormalised onto the issue: no more of the hierarchy is needed), its
-# public timeline and its photos.
-_ISSUE_BY_TOKEN = rows.Select(Issue, ("location", "workstation"), where="t0.tracking_token_hash = %s")
-_PUBLIC_EVENTS = rows.Select(IssueEvent, where="t0.issue_id = %s AND t0.is_public", order_by="t0.created_at, t0.id")
-_PHOTOS = rows.Select(IssuePhoto, where="t0.issue_id = %s", order_by="t0.id")
-
-
 def _issue_or_404(token: str) -> Issue:
-    """The issue of a tracking token, with its place and workstation (one query)."""
-    issue = _ISSUE_BY_TOKEN.first(hash_token(token))
+    issue = services.find_by_token(token)
     if issue is None:
         raise Http404
     return issue
@@ -233,7 +223,7 @@ def _track_page(
     reopen_form: ReopenForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    events = _PUBLIC_EVENTS.all(issue.pk)
+    events = services.public_events(issue)
     for event in events:
         event.plain = EVENT_PLAIN.get(event.type) or event.get_type_display()
     can_add, can_answer = issue.is_open, issue.status == Status.RESOLVED
@@ -249,7 +239,7 @@ def _track_page(
         "status_plain": STATUS_PLAIN.get(issue.status, status_label),
         "handler": handler_role(issue),
         "events": events,
-        "photos": _PHOTOS.all(issue.pk),
+        "photos": services.photos_of(issue),
         "can_add": can_add,
         "can_answer": can_answer,
         "confirm_days": settings.RESIDENT_CONFIRM_DAYS,

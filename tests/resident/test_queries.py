@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from issues import faq, keywords, services
+from issues import faq, keywords, services, sla
 from issues.models import FAQ, IssuePhoto, KeywordRule
 from minqing import config_cache
 from tests import factories
@@ -45,8 +45,8 @@ def warm(db):
 
 def warm_config() -> None:
     services.match_category("")
-    services.sla_targets()
-    services.sla_calendar().is_workday(timezone.localdate())
+    sla.cached_targets()
+    sla.cached_calendar().is_workday(timezone.localdate())
     webhooks_services.fan_out_many([])
 
 
