@@ -89,21 +89,29 @@ class WorkdayOverride(models.Model):
 
 
 class Issue(models.Model):
-    reference = models.CharField(_("reference"), max_length=32, unique=True)
+    reference = models.CharField(_("reference"), max_length=32)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.CONSULT)
     description = models.TextField(_("description"))
     reporter_name = models.CharField(pgettext_lazy("person", "name"), max_length=50, blank=True)
     reporter_phone = models.CharField(_("phone"), max_length=20, blank=True)
     location = models.ForeignKey("workstations.Location", on_delete=models.PROTECT, related_name="issues")
-    # Denormalised from the location so that scoping a list is one indexed filter.
-    workstation = models.ForeignKey("workstations.Workstation", on_delete=models.PROTECT, related_name="issues")
+    # Denormalised from the location so that scoping a list is one indexed filter. Indexed by the
+    # composite indexes below, which all start with it; no index of its own (see Meta).
+    workstation = models.ForeignKey(
+        "workstations.Workstation", on_delete=models.PROTECT, related_name="issues", db_index=False
+    )
     grid = models.ForeignKey("workstations.Grid", on_delete=models.PROTECT, related_name="issues")
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.NEW)
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="assigned_issues"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_issues",
+        db_index=False,  # issue_assignee_status starts with it
     )
-    tracking_token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    tracking_token_hash = models.CharField(max_length=64, editable=False)
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001 - NULL (no key) may repeat; "" may not
 
     created_at = models.DateTimeField(_("received at"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -189,6 +197,13 @@ class Issue(models.Model):
             ),
         ]
         constraints = [
+            # Declared here rather than with unique=True on the fields: on PostgreSQL a unique
+            # CharField also gets a second, varchar_pattern_ops index for LIKE 'prefix%', which
+            # nothing here asks for (the desk searches with icontains/iexact), and every index is
+            # written on each update of a row (the SLA sweep updates thousands at a time).
+            models.UniqueConstraint(fields=["reference"], name="issue_reference_unique"),
+            models.UniqueConstraint(fields=["tracking_token_hash"], name="issue_tracking_token_unique"),
+            models.UniqueConstraint(fields=["idempotency_key"], name="issue_idempotency_key_unique"),
             models.CheckConstraint(
                 name="issue_rating_1_to_5",
                 condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
