@@ -85,3 +85,31 @@ def test_insert_writes_what_save_would_and_sends_the_signals(world):
     same_fields(outbox, Outbox.objects.get(pk=outbox.pk))
     with pytest.raises(ValueError):
         insert(event)
+
+
+AWKWARD = ['引号"与\\反斜杠', "{braces}, commas", "NULL", "", "line\nbreak", "  spaces  "]
+
+
+def test_batches_write_awkward_texts_nulls_and_datetimes_as_given(world):
+    """insert_many / update_many pass each column as one value (an array literal on PostgreSQL):
+    quotes, backslashes, braces, commas, the word NULL, empty strings and None come back as given."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from minqing.rows import insert_many, update_many
+
+    issue, _token, _created = services.create_issue(world.loc, description="路灯不亮")
+    rows = [(issue.pk, IssueEvent.Type.NOTE.value, note, n % 2 == 0) for n, note in enumerate(AWKWARD)]
+    ids = insert_many(IssueEvent, ("issue", "type", "note", "is_public"), rows, returning=True)
+    events = IssueEvent.objects.in_bulk(ids)
+    assert [(events[pk].note, events[pk].is_public) for pk in ids] == [(r[2], r[3]) for r in rows]
+
+    when = timezone.now().replace(microsecond=123456) + dt.timedelta(days=1)
+    issue.sla_next_at, issue.escalation_level, issue.escalate_at = when, 2, None
+    other, _t, _c = services.create_issue(world.loc, description="垃圾没收")
+    other.sla_next_at, other.escalation_level, other.escalate_at = None, 0, when
+    update_many(Issue, ["sla_next_at", "escalation_level", "escalate_at"], [issue, other])
+    got = Issue.objects.in_bulk([issue.pk, other.pk])
+    assert (got[issue.pk].sla_next_at, got[issue.pk].escalation_level, got[issue.pk].escalate_at) == (when, 2, None)
+    assert (got[other.pk].sla_next_at, got[other.pk].escalation_level, got[other.pk].escalate_at) == (None, 0, when)
