@@ -14,6 +14,10 @@ Prints:
       per batch whatever the data size. sla_sweep_queries_first_in_process: the first sweep of a
       process, which also loads the per-process configuration cache (minqing.config_cache)
   sla_sweep_drain_rows_per_second, sla_sweep_us_per_row: the drain's throughput
+  sla_sweep_bare_writes_vs_scan_ratio: a lower bound for any sweep that keeps #5's audit rule on
+      this schema: one plain-SQL UPDATE of the due rows' SLA columns and one INSERT … SELECT of an
+      event for each (no Python per row, no notification, rolled back so no commit is paid),
+      against the same scan
 SQLite in a scratch folder by default; a scratch PostgreSQL database when DATABASE_URL is set.
 The batch is settings.SLA_SWEEP_BATCH (set SLA_SWEEP_BATCH to try others). No webhook
 subscription exists, so the webhook fan-out costs nothing per row; there is no broker, so the
@@ -32,7 +36,7 @@ bench_db = scratch_database()
 django_setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.db.models import F  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -105,6 +109,41 @@ def scan(now: dt.datetime) -> float:
     return time.perf_counter() - start
 
 
+def bare_writes(now: dt.datetime) -> float:
+    """The least a sweep must write for the due rows: their SLA columns in one UPDATE and an
+    event each in one INSERT … SELECT, as plain SQL; rolled back, so the state is unchanged."""
+    event, issue = IssueEvent._meta, Issue._meta
+    qn = connection.ops.quote_name
+    with transaction.atomic():
+        start = time.perf_counter()
+        updated = Issue.objects.filter(sla_next_at__lte=now).update(
+            missed=1,
+            escalation_level=1,
+            overdue_at=now,
+            escalate_at=now + dt.timedelta(minutes=30),
+            sla_next_at=now + dt.timedelta(minutes=30),
+        )
+        columns = ", ".join(qn(event.get_field(f).column) for f in ("issue", "type", "old_status", "new_status"))
+        columns += ", " + ", ".join(qn(event.get_field(f).column) for f in ("note", "is_public", "created_at"))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {qn(event.db_table)} ({columns}) SELECT {qn(issue.pk.column)}, %s, '', '', %s, %s, %s "
+                f"FROM {qn(issue.db_table)} WHERE {qn(issue.get_field('overdue_at').column)} = %s",
+                [
+                    IssueEvent.Type.ESCALATED.value,
+                    "Level 1 (grid worker)",
+                    False,
+                    connection.ops.adapt_datetimefield_value(now),
+                    connection.ops.adapt_datetimefield_value(now),
+                ],
+            )
+            inserted = cursor.rowcount
+        elapsed = time.perf_counter() - start
+        assert updated == inserted and updated > 0, (updated, inserted)
+        transaction.set_rollback(True)
+    return elapsed
+
+
 def reset(now: dt.datetime) -> int:
     """Every overdue issue back to due and untold, as seeded; the sweep's events and notifications
     gone (bench bookkeeping only: the product never deletes them). Returns how many are due."""
@@ -162,10 +201,10 @@ def main() -> None:
     assert due == 10_000, due
     scan(now)  # warm the cache
     scans = [scan(now) for _ in range(7)]
+    bare = statistics.median(bare_writes(now) for _ in range(3))
     drains, queries_100000 = [], []
-    for n in range(3):
-        if n:
-            reset(now)
+    for _ in range(3):
+        reset(now)  # also vacuums away what the rolled-back bare writes left (PostgreSQL)
         elapsed, escalated, queries = drain(now)
         assert escalated == due, (escalated, due)
         assert not Issue.objects.filter(sla_next_at__lte=now).exists()
@@ -184,6 +223,8 @@ def main() -> None:
     print(f"sla_sweep_queries_first_in_process: {first[0]} queries")
     print(f"sla_sweep_drain_rows_per_second: {due / drain_s:.0f} rows/s")
     print(f"sla_sweep_us_per_row: {drain_s / due * 1e6:.1f} µs (scan: {scan_s / due * 1e6:.1f} µs)")
+    print(f"sla_sweep_bare_writes_median: {bare * 1000:.1f} ms ({due} rows: one UPDATE, one INSERT … SELECT)")
+    print(f"sla_sweep_bare_writes_vs_scan_ratio: {bare / scan_s:.2f}")
 
 
 if __name__ == "__main__":
