@@ -1,6 +1,8 @@
 """The rules' refusals as HTTP answers: IssueError → 400, IllegalTransition → 409, with the reason."""
 
+from django.http import Http404
 from rest_framework import status
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -21,6 +23,10 @@ def exception_handler(exc, context):
         )
     if isinstance(exc, IssueError):
         return Response({"detail": str(exc.message), "code": "refused"}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Http404):
+        # Django's "No Issue matches the given query." is English whatever the language, and names
+        # the model: answer DRF's own, translated "Not found." as for any other missing resource.
+        exc = NotFound()
     return drf_exception_handler(exc, context)
 
 

@@ -7,6 +7,7 @@ from .views import not_found
 from .views.dispatches import DispatchViewSet
 from .views.issues import IssueViewSet
 from .views.reading import EventViewSet, FAQViewSet, LocationViewSet, StatisticsView
+from .views.root import ApiRootView
 from .views.tracking import ConfirmView, ReopenView, TrackingView
 from .views.webhooks import SubscriptionViewSet
 
@@ -22,6 +23,7 @@ router.register("faq", FAQViewSet, basename="faq")
 router.register("webhooks", SubscriptionViewSet, basename="webhook")
 
 urlpatterns = [
+    path("v1/", ApiRootView.as_view(), name="root"),
     path("v1/", include(router.urls)),
     path("v1/statistics/", StatisticsView.as_view(), name="statistics"),
     # The resident's side, keyed by the tracking token (no login).

@@ -37,6 +37,7 @@ def ours(world, reported):
 def endpoints(ours) -> list[tuple[str, str, dict]]:
     i, e, loc, sub = ours["issue"].pk, ours["event"].pk, ours["location"].pk, ours["subscription"].pk
     return [
+        ("get", reverse("api:root"), {}),
         ("get", reverse("api:issue-list"), {}),
         ("post", reverse("api:issue-list"), {"location": loc, "description": "x"}),
         ("get", reverse("api:issue-detail", args=[i]), {}),
@@ -144,3 +145,15 @@ def test_every_route_of_the_api_is_tried_above(ours):
     tried = {resolve(url).url_name for _, url, _ in endpoints(ours)}
     routes = {pattern.name for pattern in router.urls if pattern.name}
     assert routes <= tried, routes - tried
+
+
+def test_what_is_not_theirs_is_a_plain_not_found_in_their_language(world, ours):
+    client, _ = token_client(world.outsider)
+    for url in (
+        reverse("api:issue-detail", args=[ours["issue"].pk]),
+        reverse("api:issue-hold", args=[ours["issue"].pk]),
+    ):
+        method = client.post if url.endswith("/hold/") else client.get
+        response = method(url, {"reason": "x"}, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+        assert response.status_code == 404
+        assert response.json() == {"detail": "未找到。"}, url
