@@ -2,7 +2,8 @@
 
 The QR code is drawn as vector squares, so it stays sharp at any print size, with error
 correction H so a weathered or partly covered poster still scans. Chinese text needs an embedded
-TrueType font (ReportLab cannot embed CFF/OpenType-CFF fonts such as Noto CJK); see README.
+TrueType font (ReportLab cannot embed CFF/OpenType-CFF fonts such as Noto CJK); without one the
+text falls back to a font the viewer supplies; see README.
 """
 
 import io
@@ -17,6 +18,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
@@ -31,23 +33,31 @@ FONT_CANDIDATES = [
 ]
 
 
-class FontMissing(RuntimeError):
-    pass
+# ReportLab's built-in Chinese font: not embedded, the PDF viewer supplies the glyphs (Acrobat,
+# browsers and phones do; a print shop's RIP may not). Only when no TrueType font is found.
+FALLBACK_FONT = "STSong-Light"
 
 
-def register_font() -> str:
-    """Register the CJK font once; the path may be given by POSTER_FONT."""
-    if FONT_NAME in pdfmetrics.getRegisteredFontNames():
-        return FONT_NAME
+def font_file() -> str | None:
+    """The TrueType CJK font to embed: POSTER_FONT, else one of Debian's WenQuanYi fonts."""
     configured = os.environ.get("POSTER_FONT") or getattr(settings, "POSTER_FONT", "")
     for candidate in [configured, *FONT_CANDIDATES]:
         if candidate and Path(candidate).exists():
-            pdfmetrics.registerFont(TTFont(FONT_NAME, candidate, subfontIndex=0))
-            return FONT_NAME
-    raise FontMissing(
-        "No TrueType CJK font found. Install Debian's fonts-wqy-microhei "
-        "(apt-get install fonts-wqy-microhei) or set POSTER_FONT to a .ttf/.ttc path."
-    )
+            return candidate
+    return None
+
+
+def register_font() -> str:
+    """Register the CJK font once and return its name: the embedded TrueType font when there is
+    one, else FALLBACK_FONT, so that posters can be printed on any machine (the command warns)."""
+    path = font_file()
+    if path is None:
+        if FALLBACK_FONT not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK_FONT))
+        return FALLBACK_FONT
+    if FONT_NAME not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(FONT_NAME, path, subfontIndex=0))
+    return FONT_NAME
 
 
 def qr_matrix(data: str) -> list[list[bool]]:

@@ -145,3 +145,16 @@ def test_the_command_prints_one_neighbourhood_or_grid_and_skips_revoked_codes(tm
     other_hood = factories.grid().neighbourhood
     with pytest.raises(CommandError, match="no neighbourhood with slug"):
         call_command("qr_posters", "--workstation", ws.slug, "--neighbourhood", other_hood.slug, "-o", str(target))
+
+
+@pytest.mark.django_db
+def test_without_a_truetype_font_the_command_still_writes_posters_and_warns(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("POSTER_FONT", raising=False)
+    monkeypatch.setattr(posters, "FONT_CANDIDATES", [str(tmp_path / "no-such-font.ttc")])
+    location = factories.location()
+    target = tmp_path / "posters.pdf"
+    call_command("qr_posters", "--workstation", location.grid.neighbourhood.workstation.slug, "-o", str(target))
+    pdf = target.read_bytes()
+    assert decode_pages(pdf) == [[location.report_url()]]
+    assert b"STSong-Light" in pdf
+    assert "fonts-wqy-microhei" in capsys.readouterr().err

@@ -3,7 +3,7 @@ from django.utils import translation
 
 from minqing.progress import ProgressBar
 from workstations.models import Grid, Location, Neighbourhood, Workstation
-from workstations.posters import FontMissing, write_posters
+from workstations.posters import FALLBACK_FONT, font_file, write_posters
 
 
 class Command(BaseCommand):
@@ -40,12 +40,18 @@ class Command(BaseCommand):
         total = locations.count()
         if not total:
             raise CommandError("no active locations match; nothing to print")
+        if font_file() is None:
+            self.stderr.write(
+                self.style.WARNING(
+                    f"No TrueType CJK font found: the Chinese text uses {FALLBACK_FONT}, which is not embedded "
+                    "(PDF viewers supply it; a print shop may not). For print, install fonts-wqy-microhei "
+                    "(apt-get install fonts-wqy-microhei) or set POSTER_FONT to a .ttf/.ttc file."
+                )
+            )
         bar = ProgressBar(total, label="posters", stream=self.stderr._out)
         try:
             with translation.override(options["language"]):
                 count = write_posters(locations.iterator(chunk_size=500), output, progress=bar.update)
-        except FontMissing as exc:
-            raise CommandError(str(exc)) from None
         except OSError as exc:
             raise CommandError(f"could not write {output}: {exc.strerror or exc}") from None
         self.stdout.write(self.style.SUCCESS(f"{count} posters written to {output}"))
