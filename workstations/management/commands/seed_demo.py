@@ -7,6 +7,7 @@ valid), and a password is written only when it no longer matches DEMO_PASSWORD.
 
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
 
 from issues.models import FAQ
+from open311.models import LocationPoint
 from open311.services import demo_api_key
 from workstations import places_csv
 from workstations.models import Department, District, Location, Role, Subdistrict, Workstation
@@ -52,6 +54,19 @@ WORKSTATIONS = [
 # `manage.py import_places`. Its order is the order of `qr_urls`: the first location must lie in
 # demo-grid's grid (tp-yj-1), as the CONTRACT promises.
 PLACES_CSV = Path(__file__).resolve().parents[2] / "fixtures" / "tianping_places.csv"
+
+# Where the demo locations are (WGS84, approximate), so that an Open311 POST with lat & long
+# finds the nearest one, as it would once real coordinates are entered in the admin.
+COORDINATES = {
+    "永嘉路580弄 弄口": ("31.207500", "121.445500"),
+    "永嘉新村 南大门": ("31.207100", "121.445700"),
+    "永嘉路611弄 弄口": ("31.208000", "121.444700"),
+    "衡山路10弄 弄口": ("31.206000", "121.444000"),
+    "高安路19弄 弄口": ("31.204500", "121.441000"),
+    "高安路63弄 弄口": ("31.203500", "121.440500"),
+    "衡山路52号 安亭公寓门口": ("31.205500", "121.443000"),
+    "吴兴路101弄 弄口": ("31.201000", "121.438500"),
+}
 
 POWER, PROPERTY, BUREAU = Department.Category.POWER, Department.Category.PROPERTY, Department.Category.BUREAU
 
@@ -167,6 +182,10 @@ class Seeder:
         self.updated += sum(imported.updated.values())
         locations = imported.locations
         grids = {loc.grid.code: loc.grid for loc in locations}
+        for loc in locations:
+            if loc.name in COORDINATES:
+                lat, long = COORDINATES[loc.name]
+                self.ensure(LocationPoint, {"location": loc}, {"lat": Decimal(lat), "long": Decimal(long)})
         departments = {
             slug: self.ensure(
                 Department,
