@@ -36,6 +36,17 @@ def hit(key: str, limit: int, window_seconds: int) -> bool:
     return count <= limit
 
 
+def count(key: str, window_seconds: int) -> int:
+    """Hits on `key` in the current window (0 when limits are off or the cache is down)."""
+    if not settings.RATELIMIT_ENABLE:
+        return 0
+    try:
+        return int(cache.get(f"rl:{key}:{int(time.time() // window_seconds)}") or 0)
+    except Exception as exc:  # noqa: BLE001 - fail open, as hit() does
+        logger.warning("rate limit cache unavailable (%r); allowing %s", exc, key)
+        return 0
+
+
 def client_ip(request: HttpRequest) -> str:
     """The client's address, as a key for rate limits.
 

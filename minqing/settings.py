@@ -221,6 +221,9 @@ RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 # Reports per client IP per hour, and per location per hour, on the public form.
 RATELIMIT_REPORTS_PER_IP = int(os.environ.get("RATELIMIT_REPORTS_PER_IP", "20"))
 RATELIMIT_REPORTS_PER_LOCATION = int(os.environ.get("RATELIMIT_REPORTS_PER_LOCATION", "120"))
+# Failed logins (login page and admin) per client IP, and per username, per 15 minutes.
+RATELIMIT_LOGIN_FAILURES_PER_IP = int(os.environ.get("RATELIMIT_LOGIN_FAILURES_PER_IP", "30"))
+RATELIMIT_LOGIN_FAILURES_PER_USERNAME = int(os.environ.get("RATELIMIT_LOGIN_FAILURES_PER_USERNAME", "10"))
 # Trusted reverse proxies in front of us; with N > 0 the client IP is read from X-Forwarded-For.
 RATELIMIT_PROXY_COUNT = int(os.environ.get("RATELIMIT_PROXY_COUNT", "0"))
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "minqing-demo-2026")
@@ -244,6 +247,7 @@ RESIDENT_CONFIRM_DAYS = int(os.environ.get("RESIDENT_CONFIRM_DAYS", "7"))
 # --- APIs (api/, open311/, webhooks/) ----------------------------------------------------------
 REST_FRAMEWORK = {
     # Systems send `Authorization: Token <key>` (we keep only a hash); the dashboard uses its session.
+    # No HTTP Basic: a password is typed only into the login page, whose failures are rate-limited.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
@@ -296,6 +300,9 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Monitors and load balancers probe over plain HTTP inside the network: an HTTPS redirect would
+# answer them 301 and hide a 503.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True

@@ -42,3 +42,11 @@ def test_it_answers_503_and_names_the_database_when_the_database_fails(client, m
     assert response.status_code == 503
     assert response.json()["database"].startswith("error")
     assert response.json()["broker"] == "ok"
+
+
+def test_it_answers_monitors_over_plain_http_when_the_site_redirects_to_https(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/faq/").status_code == 301
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"

@@ -1,5 +1,7 @@
 """Who gets in: tokens (only their hash is stored), sessions, and nobody else."""
 
+import base64
+
 import pytest
 from django.urls import reverse
 
@@ -116,3 +118,15 @@ def test_a_cache_outage_does_not_fail_requests(world, settings, monkeypatch):
     monkeypatch.setattr(throttling.SimpleRateThrottle, "cache", Down())
     client, _ = token_client(world.staff)
     assert client.get(reverse("api:faq-list")).status_code == 200
+
+
+def test_a_password_sent_as_http_basic_is_not_accepted(world):
+    """Passwords go only into the login page, where failures are rate-limited; the API takes
+    tokens and the dashboard's session."""
+    world.staff.set_password("pw-of-staff-1")
+    world.staff.save(update_fields=["password"])
+    client = client_for()
+    client.credentials(HTTP_AUTHORIZATION="Basic " + base64.b64encode(b"staff:pw-of-staff-1").decode())
+    response = client.get(reverse("api:issue-list"))
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Token")
