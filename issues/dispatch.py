@@ -13,11 +13,13 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from workstations.models import Department, Role
 
 from . import notify
 from .models import Dispatch, Issue, IssueEvent
+from .notes import system_note
 from .transitions import IssueError, is_staff_for, record, require_text
 
 User = get_user_model()
@@ -106,7 +108,7 @@ def create_dispatch(
         issue,
         IssueEvent.Type.DISPATCHED,
         actor=actor,
-        note=_("Sent to %(dept)s.") % {"dept": department.name},
+        note=system_note(gettext_lazy("Sent to %(dept)s."), dept=department.name),
     )
     _tell_liaisons(dispatch, issue, inline=inline)
     return dispatch

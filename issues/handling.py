@@ -9,12 +9,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from workstations.models import Role
 
 from . import lifecycle, notify, sla
 from .lifecycle import Action
 from .models import FAQ, Category, Issue, IssueEvent, Priority
+from .notes import Note, system_note
 from .transitions import (
     IssueError,
     is_staff_for,
@@ -339,7 +341,9 @@ def merge_issue(issue: Issue, *, into: Issue, actor, reason: str = "") -> Issue:
             Action.MERGE,
             actor=actor,
             event_type=IssueEvent.Type.MERGED,
-            note=_("Merged into %(ref)s. %(reason)s") % {"ref": target.reference, "reason": reason.strip()},
+            note=system_note(
+                gettext_lazy("Merged into %(ref)s. %(reason)s"), ref=target.reference, reason=reason.strip()
+            ),
             check=must_be_staff(actor),
             after=lambda dup, old: _tell_resident(
                 dup, "merged", _("it is followed together with report %(ref)s.") % {"ref": target.reference}
@@ -351,14 +355,17 @@ def merge_issue(issue: Issue, *, into: Issue, actor, reason: str = "") -> Issue:
             target,
             IssueEvent.Type.MERGED_IN,
             actor=actor,
-            note=_("%(ref)s was merged in: %(text)s")
-            % {"ref": duplicate.reference, "text": duplicate.description[:200]},
+            note=system_note(
+                gettext_lazy("%(ref)s was merged in: %(text)s"),
+                ref=duplicate.reference,
+                text=duplicate.description[:200],
+            ),
         )
         target.save(update_fields=["updated_at"])
     return duplicate
 
 
-def _change(issue: Issue, *, actor, event_type: str, note: str, prepare) -> Issue:
+def _change(issue: Issue, *, actor, event_type: str, note: Note | str, prepare) -> Issue:
     """A change that is not a transition (priority, category): locked, checked, audited."""
     with transaction.atomic():
         locked = Issue.objects.select_for_update().get(pk=issue.pk)
@@ -387,10 +394,14 @@ def set_priority(issue: Issue, *, priority: str, actor, reason: str = "") -> Iss
         locked.sla_next_at = sla.next_check(locked)
         return ["priority", "missed", "sla_next_at", "paused_at", *sla.SHIFTED_FIELDS[:-1]]
 
-    label = Priority(priority).label
-    return _change(
-        issue, actor=actor, event_type=IssueEvent.Type.PRIORITY, note=f"{label} {reason}".strip(), prepare=prepare
-    )
+    note = labelled_note(Priority(priority).label, reason)
+    return _change(issue, actor=actor, event_type=IssueEvent.Type.PRIORITY, note=note, prepare=prepare)
+
+
+def labelled_note(label, reason: str) -> Note:
+    """A new priority or kind (its label, translated when read) and the staff member's reason."""
+    # Translators: a new priority or kind of matter, then the reason a staff member gave for it.
+    return system_note(gettext_lazy("%(label)s %(reason)s"), label=label, reason=reason.strip())
 
 
 def set_category(issue: Issue, *, category: Category | None, actor) -> Issue:

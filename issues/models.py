@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from . import notes
+
 # The lifecycle engine's own tables (categories and 派单, the outbox, ladder contacts, preferences).
 from .engine_models import Category, Channel, Dispatch, EscalationContact, NotificationPreference, Outbox  # noqa: F401
 from .lifecycle import OPEN_STATUSES, Status
@@ -282,6 +284,9 @@ class IssueEvent(models.Model):
     old_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
     new_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
     note = models.TextField(blank=True)
+    # What a system-written note was made from, [msgid, params] (issues.notes), so that it is
+    # shown in the reader's language; null for a person's words and for older rows.
+    note_source = models.JSONField(null=True, blank=True, editable=False)
     is_public = models.BooleanField(default=True)
 
     class Meta:
@@ -296,6 +301,11 @@ class IssueEvent(models.Model):
         if self.pk is not None:
             raise ValueError("issue events are append-only")
         super().save(*args, **kwargs)
+
+    @property
+    def note_for_reader(self) -> str:
+        """The note in the current language (`note` as stored when it has no source)."""
+        return notes.render(self.note_source, self.note)
 
 
 def photo_path(instance: "IssuePhoto", filename: str) -> str:

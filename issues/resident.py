@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from minqing import rows
 from workstations.models import Location
@@ -18,6 +19,7 @@ from workstations.models import Location
 from . import keywords, lifecycle, notify
 from .lifecycle import Action, Status
 from .models import Issue, IssueEvent, IssuePhoto, Kind, hash_token
+from .notes import split, system_note
 from .transitions import IssueError
 
 MAX_PHOTOS_PER_ISSUE = 12
@@ -100,9 +102,11 @@ def add_resident_note(issue: Issue, *, note: str = "", photos=()) -> IssueEvent:
         if photos and issue.photos.count() + len(photos) > MAX_PHOTOS_PER_ISSUE:
             raise IssueError(_("A report can have at most %(max)d photos in all.") % {"max": MAX_PHOTOS_PER_ISSUE})
         _save_photos(issue, photos)
-        if photos and not note:
-            note = _("Added %(n)d photo(s).") % {"n": len(photos)}
-        event = IssueEvent.objects.create(issue=issue, type=IssueEvent.Type.RESIDENT_NOTE, note=note)
+        written = note or system_note(gettext_lazy("Added %(n)d photo(s)."), n=len(photos))
+        note, source = split(written)
+        event = IssueEvent.objects.create(
+            issue=issue, type=IssueEvent.Type.RESIDENT_NOTE, note=note, note_source=source
+        )
         issue.save(update_fields=["updated_at"])
         if issue.assignee is not None:
             # Recorded with the note, delivered by a worker after the commit.
@@ -138,13 +142,17 @@ def close_unconfirmed(*, now: dt.datetime | None = None, batch: int = 500) -> in
             issue.status = lifecycle.target_of(old_status, Action.CLOSE_UNCONFIRMED, issue.kind)
             issue.closed_at = now
             issue.save(update_fields=["status", "closed_at", "updated_at"])
+            note, source = system_note(
+                gettext_lazy("No answer from the resident within %(n)d days: closed without a rating."),
+                n=settings.RESIDENT_CONFIRM_DAYS,
+            )
             IssueEvent.objects.create(
                 issue=issue,
                 type=IssueEvent.Type.UNCONFIRMED,
                 old_status=old_status,
                 new_status=issue.status,
-                note=_("No answer from the resident within %(n)d days: closed without a rating.")
-                % {"n": settings.RESIDENT_CONFIRM_DAYS},
+                note=note,
+                note_source=source,
             )
         closed += 1
     return closed

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from minqing import config_cache, rows
 from workstations.services import grid_worker_for
@@ -24,6 +25,7 @@ from . import lifecycle, notify, sla
 from .dispatch import create_dispatch
 from .lifecycle import Action, Status
 from .models import Category, Issue, IssueEvent, Kind, Outbox
+from .notes import system_note
 from .transitions import record, station_heads
 
 logger = logging.getLogger(__name__)
@@ -97,7 +99,7 @@ def route_issue(issue_id: int) -> Issue | None:
             record(
                 issue,
                 IssueEvent.Type.UNROUTED,
-                note=_("No grid worker is set for %(grid)s.") % {"grid": issue.grid},
+                note=system_note(gettext_lazy("No grid worker is set for %(grid)s."), grid=issue.grid.name),
                 public=False,
             )
             for head in station_heads(issue.workstation_id):
@@ -122,7 +124,7 @@ def route_issue(issue_id: int) -> Issue | None:
                 IssueEvent.Type.ASSIGNED,
                 old_status=old,
                 new_status=issue.status,
-                note=_("A grid worker of %(grid)s is on it.") % {"grid": issue.grid},
+                note=system_note(gettext_lazy("A grid worker of %(grid)s is on it."), grid=issue.grid.name),
             )
             notify.queue(
                 worker,

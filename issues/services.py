@@ -19,6 +19,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from minqing import rows
 from workstations.models import Location
@@ -50,6 +51,7 @@ from .handling import (  # noqa: F401
 )
 from .lifecycle import Action, Status
 from .models import Category, Issue, IssueEvent, IssuePhoto, Kind, Priority, ReferenceCounter, hash_token
+from .notes import Note, system_note
 from .routing import match_category, publish_route, route_issue, write_route_outbox  # noqa: F401
 from .transitions import IssueError, must_be_assignee, must_be_staff_or_assignee, station_heads  # noqa: F401
 from .transitions import transition as _transition
@@ -165,13 +167,13 @@ def create_issue(
                 IssuePhoto.objects.create(issue=issue, image=photo)
             rows.insert(IssueEvent(issue=issue, type=IssueEvent.Type.CREATED, new_status=Status.NEW))
             if issue.urgent_keywords:
+                note, source = system_note(
+                    gettext_lazy("Urgent keywords in the report: %(words)s. Please check the kind."),
+                    words=issue.urgent_keywords,
+                )
                 rows.insert(
                     IssueEvent(
-                        issue=issue,
-                        type=IssueEvent.Type.FLAGGED,
-                        note=_("Urgent keywords in the report: %(words)s. Please check the kind.")
-                        % {"words": issue.urgent_keywords},
-                        is_public=False,
+                        issue=issue, type=IssueEvent.Type.FLAGGED, note=note, note_source=source, is_public=False
                     )
                 )
             write_route_outbox(issue, now)
@@ -200,15 +202,25 @@ def accept_issue(issue: Issue, *, actor: User) -> Issue:
     )
 
 
-def arrive_issue(issue: Issue, *, actor: User, note: str = "") -> Issue:
-    """On site. `note`: the desk's check-in adds where the phone was (if the worker allowed it)."""
+def arrive_issue(issue: Issue, *, actor: User, note: Note | str = "") -> Issue:
+    """On site: the resident's timeline says so. `note`: the desk's check-in adds where the phone
+    was (if the worker allowed it), as a system_note; that is the worker's whereabouts, so it goes
+    on the staff's timeline only, as a note beside the public event."""
+    from .transitions import record
+
+    note = note if isinstance(note, Note) else note.strip()
+
+    def staff_note(locked: Issue, old_status: str) -> None:
+        if note.text if isinstance(note, Note) else note:
+            record(locked, IssueEvent.Type.NOTE, actor=actor, note=note, public=False)
+
     return _transition(
         issue.pk,
         Action.ARRIVE,
         actor=actor,
         event_type=IssueEvent.Type.ARRIVED,
-        note=note.strip(),
         check=must_be_assignee(actor),
+        after=staff_note,
         on_site_at=timezone.now(),
     )
 
@@ -287,7 +299,7 @@ def confirm_issue(issue: Issue, *, rating: int, comment: str = "") -> Issue:
         Action.CONFIRM,
         actor=None,
         event_type=IssueEvent.Type.CONFIRMED,
-        note=_("Rated %(n)s of 5.") % {"n": rating} + (f" {comment.strip()}" if comment.strip() else ""),
+        note=system_note(gettext_lazy("Rated %(n)s of 5. %(comment)s"), n=rating, comment=comment.strip()),
         closed_at=timezone.now(),
         rating=rating,
         rating_comment=comment.strip(),
@@ -368,7 +380,7 @@ def set_kind(issue: Issue, *, kind: str, actor: User, reason: str = "") -> Issue
     """Staff correct the kind (a "consult" that is really urgent): the deadlines are re-planned
     from the round's start with the new kind's policy. Refused where the new kind's flow has no
     way on from the current status."""
-    from .handling import _change
+    from .handling import _change, labelled_note
 
     if kind not in Kind.values:
         raise IssueError(_("Unknown kind of matter: %(kind)s") % {"kind": kind})
@@ -384,7 +396,7 @@ def set_kind(issue: Issue, *, kind: str, actor: User, reason: str = "") -> Issue
         locked.kind = kind
         return ["kind", *_replan(locked)]
 
-    note = f"{Kind(kind).label} {reason.strip()}".strip()
+    note = labelled_note(Kind(kind).label, reason)
     return _change(issue, actor=actor, event_type=IssueEvent.Type.KIND, note=note, prepare=prepare)
 
 
@@ -404,8 +416,10 @@ def add_work_note(issue: Issue, *, actor: User, note: str = "", photos=()) -> Is
         if photos and locked.photos.count() + len(photos) > MAX_PHOTOS_PER_ISSUE:
             raise IssueError(_("A report can have at most %(max)d photos in all.") % {"max": MAX_PHOTOS_PER_ISSUE})
         _save_photos(locked, photos)
-        if photos:
-            note = (note + "\n" if note else "") + _("Added %(n)d photo(s).") % {"n": len(photos)}
+        if photos and note:
+            note = system_note(gettext_lazy("%(note)s\nAdded %(n)d photo(s)."), note=note, n=len(photos))
+        elif photos:
+            note = system_note(gettext_lazy("Added %(n)d photo(s)."), n=len(photos))
         event = record(locked, IssueEvent.Type.NOTE, actor=actor, note=note, public=False)
         locked.save(update_fields=["updated_at"])
     return event
@@ -437,7 +451,7 @@ def request_coordination(issue: Issue, *, actor: User, reason: str) -> Issue:
         Action.HAND_BACK,
         actor=actor,
         event_type=IssueEvent.Type.HANDED_BACK,
-        note=_("Needs coordination: %(reason)s") % {"reason": reason},
+        note=system_note(gettext_lazy("Needs coordination: %(reason)s"), reason=reason),
         public=False,
         check=must_be_assignee(actor),
         prepare=prepare,

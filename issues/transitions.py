@@ -18,6 +18,8 @@ from workstations.models import Role
 from . import lifecycle, sla
 from .lifecycle import Status
 from .models import Issue, IssueEvent
+from .notes import Note
+from .notes import split as split_note
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -80,13 +82,18 @@ def station_heads(workstation_id: int) -> list[User]:
     )
 
 
-def record(issue: Issue, event_type: str, *, actor=None, note: str = "", public: bool = True, **statuses) -> IssueEvent:
-    """Append one event to the timeline (through .objects.create, so post_save receivers run)."""
+def record(
+    issue: Issue, event_type: str, *, actor=None, note: Note | str = "", public: bool = True, **statuses
+) -> IssueEvent:
+    """Append one event to the timeline (through .objects.create, so post_save receivers run).
+    `note`: a person's words as they are, or issues.notes.system_note(...) for the system's."""
+    text, source = split_note(note)
     return IssueEvent.objects.create(
         issue=issue,
         type=event_type,
         actor=actor,
-        note=note,
+        note=text,
+        note_source=source,
         is_public=public,
         old_status=statuses.get("old_status", ""),
         new_status=statuses.get("new_status", ""),
@@ -99,7 +106,7 @@ def transition(
     *,
     actor,
     event_type: str,
-    note: str = "",
+    note: Note | str = "",
     public: bool = True,
     check: Check | None = None,
     prepare: Callable[[Issue, str], list[str]] | None = None,

@@ -16,12 +16,14 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from workstations import scope
 from workstations.models import Location, Role
 
 from .lifecycle import Action, Status
 from .models import Intake, Issue, IssueEvent
+from .notes import system_note
 from .transitions import IssueError, record, require_text, transition
 
 DESK_CHANNELS = (Intake.WALK_IN, Intake.PHONE)
@@ -84,12 +86,11 @@ def log_matter(
         issue.channel = channel
         issue.save(update_fields=["channel", "updated_at"])
         services._save_photos(issue, photos)
-        label = Intake(channel).label
         record(
             issue,
             IssueEvent.Type.NOTE,
             actor=actor,
-            note=_("Logged at the desk: %(channel)s.") % {"channel": label},
+            note=system_note(gettext_lazy("Logged at the desk: %(channel)s."), channel=Intake(channel).label),
             public=False,
         )
         if channel == Intake.PATROL:
@@ -104,7 +105,7 @@ def log_matter(
                 Action.ASSIGN,
                 actor=actor,
                 event_type=IssueEvent.Type.ASSIGNED,
-                note=_("Found on patrol by the grid worker, who handles it."),
+                note=system_note(gettext_lazy("Found on patrol by the grid worker, who handles it.")),
                 prepare=routed,
                 assignee=actor,
                 assigned_at=now,

@@ -27,7 +27,7 @@ TEXT = 2000
 class PublicEventSerializer(serializers.Serializer):
     type = serializers.CharField()
     text = serializers.SerializerMethodField(help_text="The step in plain words.")
-    note = serializers.CharField()
+    note = serializers.CharField(source="note_for_reader", help_text="In the language of the request.")
     created_at = serializers.DateTimeField()
 
     def get_text(self, event) -> str:

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from workstations import scope
@@ -25,6 +26,7 @@ from workstations.models import Location
 from .. import services
 from ..lifecycle import OPEN_STATUSES, Action, Status, allowed_actions
 from ..models import Intake, Issue
+from ..notes import Note, system_note
 from .desk_common import attempt, next_deadline, see_other
 from .desk_forms import TEXT_MAX, PatrolForm, photos_from
 
@@ -87,7 +89,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def check_in_note(post) -> str:
+def check_in_note(post) -> Note | str:
     """Where the phone said it was, if the worker allowed the browser to tell (validated)."""
     try:
         lat, lng = float(post.get("latitude", "")), float(post.get("longitude", ""))
@@ -102,7 +104,7 @@ def check_in_note(post) -> str:
     where = f"{lat:.5f}, {lng:.5f}"
     if accuracy is not None:
         where += f" (±{accuracy} m)"
-    return _("Checked in on site at %(where)s.") % {"where": where}
+    return system_note(gettext_lazy("Checked in on site at %(where)s."), where=where)
 
 
 def _run(request: HttpRequest, issue: Issue, action: str) -> str:

@@ -61,8 +61,9 @@ def test_check_in_records_the_phone_location_when_allowed(world, task):
     client = client_for(world.worker)
     do(client, task, "accept")
     do(client, task, "arrive", latitude="31.20512", longitude="121.44431", accuracy="18.4")
-    event = IssueEvent.objects.get(issue=task, type="arrived")
-    assert "31.20512, 121.44431 (±18 m)" in event.note
+    check_in = IssueEvent.objects.get(issue=task, type="note")
+    assert "31.20512, 121.44431 (±18 m)" in check_in.note and not check_in.is_public
+    assert IssueEvent.objects.get(issue=task, type="arrived").is_public
     assert Issue.objects.get(pk=task.pk).on_site_at is not None
 
 
@@ -71,6 +72,7 @@ def test_check_in_without_location_records_the_time_only(world, task):
     do(client, task, "accept")
     do(client, task, "arrive", latitude="nonsense", longitude="999")
     assert IssueEvent.objects.get(issue=task, type="arrived").note == ""
+    assert not IssueEvent.objects.filter(issue=task, type="note").exists()
 
 
 def test_notes_and_photos(world, task):

@@ -103,7 +103,8 @@ def test_triage_dispatch_resolve_and_the_dashboard_follows(
         worker.get_by_role("button", name="Accept this task").click()
         worker.get_by_role("button", name="I am on site").click()
         worker.locator(".messages").get_by_text("Marked as on site.").wait_for()
-        assert "31.20510, 121.44430" in Issue.objects.get(pk=issue.pk).events.get(type="arrived").note
+        check_in = Issue.objects.get(pk=issue.pk).events.get(type="note")  # staff only, beside "arrived"
+        assert "31.20510, 121.44430" in check_in.note and not check_in.is_public
         worker.fill("textarea[name='note']", "已和供电所一起处理，线路安全")
         worker.get_by_role("button", name="Mark resolved").click()
         worker.get_by_text("Resolved. Waiting for the resident to confirm.").wait_for()
