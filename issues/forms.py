@@ -1,12 +1,11 @@
 """Forms of the resident side: the report form, and the tracking page's note, confirm and reopen forms."""
 
-import re
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import Kind
+from .phones import normalize_phone
 from .photos import ACCEPTED_TYPES, MAX_PHOTOS, clean_photo
 
 # The four kinds in the words a resident uses (the staff side keeps the official slogans), each
@@ -25,37 +24,6 @@ KIND_HELP = {
     Kind.COMMUNITY: _("An idea for the neighbourhood, or something good to share."),
     "": _("We will choose for you."),
 }
-
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-LANDLINE_WITH_AREA_RE = re.compile(r"^(0\d{2,3})-(\d{7,8})$")
-LANDLINE_DIGITS_RE = re.compile(r"^(0\d{9,11}|[1-9]\d{6,7})$")
-
-
-def normalize_phone(value: str) -> str:
-    """A mainland mobile (13812345678) or a landline (021-12345678, 12345678), tidied up.
-
-    Spaces, dots and dashes inside a mobile number are dropped, as is a +86 prefix; a landline
-    keeps one dash between its area code and number. Raises ValidationError otherwise.
-    """
-    text = value.strip()
-    if not text:
-        return ""
-    text = text.replace("（", "(").replace("）", ")").replace("－", "-").replace("—", "-")
-    digits = re.sub(r"[\s\-.()]", "", text)
-    digits = re.sub(r"^(\+86|0086)", "", digits)
-    if MOBILE_RE.match(digits):
-        return digits
-    # "(021) 1234 5678", "021 12345678", "021-1234-5678": area code, then the number.
-    parts = [p for p in re.split(r"[\s\-.()]+", re.sub(r"^(\+86|0086)", "", text)) if p]
-    if len(parts) >= 2 and parts[0].startswith("0"):
-        candidate = f"{parts[0]}-{''.join(parts[1:])}"
-        if LANDLINE_WITH_AREA_RE.match(candidate):
-            return candidate
-    if LANDLINE_DIGITS_RE.match(digits):
-        return digits
-    raise ValidationError(
-        _("Please write a mobile number like 13812345678 or a landline like 021-12345678."), code="invalid_phone"
-    )
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from issues import services as issue_services
 from issues.models import Issue
+from issues.phones import normalize_phone
 from workstations.models import Location, Subdistrict
 
 from .models import ApiKey, LocationPoint, Service, ServiceAttribute, ServiceRequest
@@ -284,9 +286,11 @@ def submit(params, api_key_value: str) -> Submitted:
     description = params.get("description", "").strip()
     if len(description) > DESCRIPTION_MAX_LENGTH:
         problems.append(_("description is limited to 4,000 characters."))
-    phone = params.get("phone", "").strip()
-    if len(phone) > 20:
-        problems.append(_("phone is too long."))
+    try:
+        phone = normalize_phone(params.get("phone", ""))
+    except ValidationError:
+        phone = ""
+        problems.append(_("phone must be a mainland mobile number like 13812345678 or a landline like 021-12345678."))
     email = params.get("email", "").strip()
     if email and ("@" not in email or len(email) > 254):
         problems.append(_("email is not an email address."))

@@ -51,6 +51,9 @@ def errors_of(response, fmt: str, status: int) -> list[tuple[int, str]]:
         ({"description": "x" * 4001}, 400, "limited to 4,000 characters"),
         ({"media_url": "javascript:alert(1)"}, 400, "media_url must be an http(s) URL"),
         ({"email": "not-an-address"}, 400, "email is not an email address"),
+        ({"phone": "abc"}, 400, "phone must be a mainland mobile number"),
+        ({"phone": "111111111"}, 400, "phone must be a mainland mobile number"),
+        ({"phone": "1" * 30}, 400, "phone must be a mainland mobile number"),
     ],
 )
 def test_post_refusals(client, services, api_key, placed, fmt, changes, status, words):

@@ -123,6 +123,15 @@ def test_lat_long_finds_the_nearest_location(client, services, api_key, world):
     assert (row["lat"], row["long"]) == (31.2068, 121.4451)
 
 
+@pytest.mark.parametrize(
+    "phone, kept", [("+86 138-1234-5678", "13812345678"), ("(021) 6437 0125", "021-64370125"), ("", "")]
+)
+def test_a_post_keeps_the_phone_tidied_as_the_report_form_does(client, services, api_key, placed, phone, kept):
+    response = client.post("/open311/v2/requests.json", spec_post_body(api_key, phone=phone))
+    assert response.status_code == 200, response.content
+    assert Issue.objects.get().reporter_phone == kept
+
+
 def test_a_list_attribute_takes_several_values(client, services, api_key, placed):
     from open311.models import Service, ServiceAttribute
 
