@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The web server, a Celery worker and Celery beat, for `make run` (which has already migrated
-# and seeded). The web server runs in the foreground; Ctrl-C stops all three.
+# and seeded). The web server runs in the foreground; Ctrl-C stops all three. The banner below is
+# the one place that prints the URLs and demo logins (`seed_demo` itself only says what it did).
 # Works embedded (no DATABASE_URL / REDIS_URL: SQLite and a folder as the broker) and with them set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,16 +57,18 @@ rows = [
     ("Admin", f"{base}/admin/"),
     ("Health", f"{base}/healthz"),
 ]
+label_width = max(len(label) for label, _ in rows)
+user_width = max(len(username) for username in demo["users"].values())
 line = "=" * 72
 print(line)
 print("  民情快办 is starting: web server, Celery worker and Celery beat")
 print(line)
 for label, url in rows:
-    print(f"  {label:<19} {url}")
+    print(f"  {label:<{label_width}}  {url}")
 print()
 print(f"  Demo logins (password: {demo['password']})")
 for role, username in demo["users"].items():
-    print(f"    {username:<13} {role}")
+    print(f"    {username:<{user_width}}  {role}")
 print()
 print(f"  Database: {database}")
 print(f"  Broker:   {broker}")

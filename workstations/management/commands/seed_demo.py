@@ -262,21 +262,13 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(summary, ensure_ascii=False))
             return
-        self.print_summary(summary, seeder)
+        self.print_summary(seeder)
 
-    def print_summary(self, summary: dict, seeder: Seeder) -> None:
+    def print_summary(self, seeder: Seeder) -> None:
+        """What this run did, in one line. The URLs and logins are --json's (make run prints them
+        once, in scripts/run.sh's banner)."""
         if seeder.created or seeder.updated:
-            self.stdout.write(
-                self.style.SUCCESS(f"Demo data ready: {seeder.created} rows created, {seeder.updated} updated.")
-            )
+            done = f"Demo data ready: {seeder.created} rows created, {seeder.updated} updated."
         else:
-            self.stdout.write(self.style.SUCCESS("Demo data already up to date; nothing changed."))
-        base = summary["base_url"]
-        self.stdout.write(f"\n  Home:            {base}/")
-        self.stdout.write(f"  Report (QR):     {summary['qr_urls'][0]}")
-        self.stdout.write(f"  Staff desk:      {base}/staff/")
-        self.stdout.write(f"  Grid tasks:      {base}/tasks/")
-        self.stdout.write(f"  Admin:           {base}/admin/")
-        self.stdout.write(f"\n  Logins (password {summary['password']}):")
-        for role, username in summary["users"].items():
-            self.stdout.write(f"    {username:<12} {role}")
+            done = "Demo data already up to date; nothing changed."
+        self.stdout.write(self.style.SUCCESS(done) + " (seed_demo --json lists the URLs and logins.)")
