@@ -14,7 +14,18 @@ class ApiTokenAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
     actions = ["revoke"]
 
+    # A token acts as its user: anyone but a superuser sees and makes only their own (minting one
+    # for a more powerful user would be becoming them).
+    def get_queryset(self, request):
+        tokens = super().get_queryset(request)
+        return tokens if request.user.is_superuser else tokens.filter(user=request.user)
+
+    def get_exclude(self, request, obj=None):
+        return None if request.user.is_superuser else ["user"]
+
     def save_model(self, request, obj, form, change) -> None:
+        if not request.user.is_superuser:
+            obj.user = request.user
         if change:
             super().save_model(request, obj, form, change)
             return

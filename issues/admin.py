@@ -2,6 +2,7 @@
 writes them, with an IssueEvent for every change. The timeline is never edited or deleted."""
 
 from django.contrib import admin
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from workstations import scope
@@ -19,6 +20,14 @@ from .models import (
     SLAPolicy,
     WorkdayOverride,
 )
+
+
+def _manages_issue(user, issue: Issue | None) -> bool:
+    """Whether `user` may change or delete by hand what belongs to `issue` (None: the list page):
+    superusers, and the staff and heads of its workstation (workstations.scope)."""
+    if issue is None:
+        return user.is_superuser or bool(scope.staff_workstation_ids(user))
+    return scope.can_manage_workstation(user, issue.workstation_id)
 
 
 class ReadOnlyAdminMixin:
@@ -161,6 +170,10 @@ class IssueAdmin(admin.ModelAdmin):
         # Issues come in through the report form (services.create_issue) only.
         return False
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Supervisors and housing officers read; only the workstation's staff correct by hand.
+        return super().has_change_permission(request, obj) and _manages_issue(request.user, obj)
+
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
@@ -191,6 +204,13 @@ class IssuePhotoAdmin(admin.ModelAdmin):
     list_select_related = ["issue"]
     search_fields = ["issue__reference"]
     readonly_fields = ["issue", "image", "created_at"]
+
+    def get_queryset(self, request):
+        visible = scope.visible_issues(request.user, Issue.objects.all())
+        return super().get_queryset(request).filter(issue__in=visible)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and _manages_issue(request.user, obj and obj.issue)
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -231,6 +251,14 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["user", "issue"]
     search_fields = ["key", "subject", "user__username", "issue__reference"]
     date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        # A resident's SMS carries their phone in `address`: only for those who may see the issue.
+        rows = super().get_queryset(request)
+        if request.user.is_superuser:
+            return rows
+        visible = scope.visible_issues(request.user, Issue.objects.all())
+        return rows.filter(Q(issue__in=visible) | Q(issue__isnull=True, user=request.user))
 
 
 # --- The lifecycle engine: categories, 派单, the outbox, the ladder's people, preferences --------

@@ -1,6 +1,9 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from issues.models import Issue
+from workstations import scope
+
 from .models import ApiKey, LocationPoint, Service, ServiceAttribute, ServiceRequest
 
 
@@ -59,6 +62,11 @@ class ServiceRequestAdmin(admin.ModelAdmin):
     list_filter = ["service", "api_key"]
     search_fields = ["issue__reference", "token"]
     readonly_fields = [f.name for f in ServiceRequest._meta.fields]
+
+    def get_queryset(self, request):
+        # The reporter's name and email: only for those who may see the issue.
+        visible = scope.visible_issues(request.user, Issue.objects.all())
+        return super().get_queryset(request).filter(issue__in=visible)
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -15,6 +15,20 @@ class SubscriptionAdmin(admin.ModelAdmin):
     autocomplete_fields = ["owner"]
     actions = ["enable"]
 
+    # A subscription receives what its owner may see: anyone but a superuser manages only their
+    # own, and what they make is theirs (never a more widely seeing user's), as over the API.
+    def get_queryset(self, request):
+        subscriptions = super().get_queryset(request)
+        return subscriptions if request.user.is_superuser else subscriptions.filter(owner=request.user)
+
+    def get_exclude(self, request, obj=None):
+        return None if request.user.is_superuser else ["owner"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not request.user.is_superuser:
+            obj.owner = request.user
+        super().save_model(request, obj, form, change)
+
     @admin.action(description=_("Enable the selected subscriptions again"))
     def enable(self, request, queryset) -> None:
         for subscription in queryset.filter(is_active=False):
@@ -40,6 +54,10 @@ class DeliveryAdmin(admin.ModelAdmin):
     search_fields = ["uuid", "subscription__name"]
     readonly_fields = [f.name for f in Delivery._meta.fields]
     inlines = [AttemptInline]
+
+    def get_queryset(self, request):
+        deliveries = super().get_queryset(request)
+        return deliveries if request.user.is_superuser else deliveries.filter(subscription__owner=request.user)
 
     def has_add_permission(self, request) -> bool:
         return False
