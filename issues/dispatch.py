@@ -52,6 +52,11 @@ def liaisons(department_id: int) -> list[User]:
     )
 
 
+def serves(department: Department, issue: Issue) -> bool:
+    """Whether `department` may be sent `issue`: only the departments of its own subdistrict."""
+    return department.subdistrict_id == issue.workstation.subdistrict_id
+
+
 def open_required(issue: Issue):
     return Dispatch.objects.filter(issue=issue, required=True, status__in=Dispatch.OPEN)
 
@@ -91,7 +96,11 @@ def create_dispatch(
     inline: bool = False,
 ) -> Dispatch | None:
     """Inside the caller's transaction (the issue row locked): one dispatch, its event and the
-    liaisons' notifications. None if the department already has an open dispatch for the issue."""
+    liaisons' notifications. None if the department already has an open dispatch for the issue.
+    A department of another subdistrict is refused (IssueError): subdistricts never see each
+    other's issues."""
+    if not serves(department, issue):
+        raise IssueError(_("%(dept)s is not a department of this subdistrict.") % {"dept": department.name})
     try:
         with transaction.atomic():
             dispatch = Dispatch.objects.create(

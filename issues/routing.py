@@ -142,6 +142,6 @@ def route_issue(issue_id: int) -> Issue | None:
                 inline=True,
             )
         if issue.kind == Kind.URGENT and issue.category_id:
-            for department in issue.category.departments.all():
+            for department in issue.category.departments.filter(subdistrict__workstations=issue.workstation_id):
                 create_dispatch(issue, department, due_at=issue.resolve_due_at, inline=True)
     return issue
