@@ -136,7 +136,7 @@ def create_issue(
     if key and photos:
         existing = Issue.objects.filter(idempotency_key=key).first()
         if existing is not None:
-            return existing, token, False
+            return _repeated(existing, location), token, False
     now = timezone.now()
     kind = kind or Kind.CONSULT
     if kind not in Kind.values:
@@ -182,8 +182,17 @@ def create_issue(
         existing = Issue.objects.filter(idempotency_key=key).first() if key else None
         if existing is None:
             raise
-        return existing, token, False
+        return _repeated(existing, location), token, False
     return issue, token, True
+
+
+def _repeated(existing: Issue, location: Location) -> Issue:
+    """The first issue of a repeated idempotency key, if it was sent at the same place. Keys are
+    the caller's to choose: the same key from another place (another workstation's system) is
+    refused, never answered with someone else's issue and its resident's tracking token."""
+    if existing.location_id != location.pk:
+        raise IssueError(_("This idempotency key was already used for another report."))
+    return existing
 
 
 # --- The handler's steps -------------------------------------------------------------------
