@@ -38,6 +38,14 @@ class Open311Throttle(_SettingsRate, throttling.SimpleRateThrottle):
     scope = "open311"
 
     def get_cache_key(self, request, view):
-        key = request.POST.get("api_key") if request.method == "POST" else ""
-        ident = ("key:" + key[:64]) if key else self.get_ident(request)
+        key = request.POST.get("api_key", "").strip() if request.method == "POST" else ""
+        # Only a real key has a bucket of its own: a new made-up key per request must not be a new
+        # bucket per request (unlimited guessing). Anything else counts against the address.
+        ident = ("key:" + key[:64]) if key and _known_key(key) else self.get_ident(request)
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+def _known_key(key: str) -> bool:
+    from open311.models import ApiKey
+
+    return ApiKey.find(key) is not None

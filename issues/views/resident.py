@@ -37,6 +37,9 @@ from ..plain import EVENT_PLAIN, STATUS_PLAIN, handler_role, kind_label
 HOUR = 3600
 MINUTE = 60
 FAQ_SUGGESTIONS_PER_IP_PER_MINUTE = 120
+# Each note tells the grid worker: a link kept open in a script must not flood their phone.
+NOTES_PER_ISSUE_PER_HOUR = 20
+NOTES_PER_IP_PER_HOUR = 60
 
 
 def _see_other(url: str) -> HttpResponseRedirect:
@@ -264,6 +267,10 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
 def track_note(request: HttpRequest, token: str) -> HttpResponse:
     issue = _issue_or_404(token)
     form = NoteForm(request.POST, request.FILES)
+    if not _notes_within_rate_limits(request, issue):
+        messages.error(request, _("Many notes were sent in the last hour. Please wait a while and send again."))
+        kept = NoteForm({"note": request.POST.get("note", "")})  # what was typed, without the photos
+        return _track_page(request, issue, token, note_form=kept, status=429)
     if not form.is_valid():
         return _track_page(request, issue, token, note_form=form, status=400)
     try:
@@ -273,6 +280,13 @@ def track_note(request: HttpRequest, token: str) -> HttpResponse:
         return _track_page(request, issue, token, note_form=form, status=409)
     messages.success(request, _("Thank you. The grid worker can see what you added."))
     return _see_other(reverse("track", args=[token]) + "#h-timeline")
+
+
+def _notes_within_rate_limits(request: HttpRequest, issue: Issue) -> bool:
+    ip = ratelimit.client_ip(request)
+    return ratelimit.hit(f"note:ip:{ip}", NOTES_PER_IP_PER_HOUR, HOUR) and ratelimit.hit(
+        f"note:issue:{issue.pk}", NOTES_PER_ISSUE_PER_HOUR, HOUR
+    )
 
 
 @_private
