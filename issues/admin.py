@@ -295,19 +295,58 @@ class OutboxAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["issue"]
     search_fields = ["issue__reference"]
 
+    def get_queryset(self, request):
+        rows = super().get_queryset(request)
+        if request.user.is_superuser:
+            return rows
+        return rows.filter(issue__in=scope.visible_issues(request.user, Issue.objects.all()))
+
 
 @admin.register(EscalationContact)
 class EscalationContactAdmin(admin.ModelAdmin):
+    """Who the ladder tells above the station: set by administrators. Anyone else with access
+    sees only the contacts of the workstations they can read, and changes nothing."""
+
     list_display = ["level", "workstation", "subdistrict", "user"]
     list_filter = ["level"]
     list_select_related = ["workstation", "subdistrict", "user"]
     autocomplete_fields = ["user"]
 
+    def get_queryset(self, request):
+        rows = super().get_queryset(request)
+        if request.user.is_superuser:
+            return rows
+        return rows.filter(workstation_id__in=scope.readable_workstation_ids(request.user))
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
 
 @admin.register(NotificationPreference)
 class NotificationPreferenceAdmin(admin.ModelAdmin):
+    """Where a person is told (an address, a phone): anyone but a superuser sees and sets only
+    their own."""
+
     list_display = ["user", "channel", "enabled", "address"]
     list_filter = ["channel", "enabled"]
     list_select_related = ["user"]
     search_fields = ["user__username"]
     autocomplete_fields = ["user"]
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request)
+        return rows if request.user.is_superuser else rows.filter(user=request.user)
+
+    def get_exclude(self, request, obj=None):
+        return None if request.user.is_superuser else ["user"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not request.user.is_superuser:
+            obj.user = request.user
+        super().save_model(request, obj, form, change)

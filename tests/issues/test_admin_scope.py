@@ -97,3 +97,41 @@ def test_notifications_of_another_workstation_never_show_the_residents_phone(wor
     # The workstation's own staff still see their notifications.
     own = admin_access(world.staff).get(reverse("admin:issues_notification_changelist"))
     assert row in list(own.context["cl"].result_list)
+
+
+def test_staff_with_admin_access_see_only_their_own_preferences_outbox_and_contacts(world, reported):
+    from issues.ladder import Level
+    from issues.models import EscalationContact, NotificationPreference, Outbox
+
+    other_issue, _t = factories.issue(factories.location())  # another workstation
+    NotificationPreference.objects.create(user=world.head, channel="sms", address="13900000001")
+    mine = NotificationPreference.objects.create(user=world.staff, channel="sms", address="13900000002")
+    here = EscalationContact.objects.create(level=Level.AREA_SECRETARY, workstation=world.ws, user=world.head)
+    elsewhere = EscalationContact.objects.create(
+        level=Level.AREA_SECRETARY, workstation=other_issue.workstation, user=world.head
+    )
+    client = admin_access(world.staff)
+
+    page = client.get(reverse("admin:issues_notificationpreference_changelist")).content.decode()
+    assert "13900000002" in page and "13900000001" not in page
+    # What they add is theirs, whoever they name.
+    client.post(
+        reverse("admin:issues_notificationpreference_add"),
+        {"user": world.head.pk, "channel": "email", "enabled": "on", "address": "x@example.invalid"},
+    )
+    assert NotificationPreference.objects.get(address="x@example.invalid").user == world.staff
+    assert client.get(reverse("admin:issues_notificationpreference_change", args=[mine.pk])).status_code == 200
+
+    outbox = client.get(reverse("admin:issues_outbox_changelist")).content.decode()
+    assert Outbox.objects.filter(issue=other_issue).exists() and Outbox.objects.filter(issue=reported).exists()
+    assert reported.reference in outbox and other_issue.reference not in outbox
+
+    contacts = client.get(reverse("admin:issues_escalationcontact_changelist")).content.decode()
+    assert f"/{here.pk}/change/" in contacts and f"/{elsewhere.pk}/change/" not in contacts
+    response = client.post(
+        reverse("admin:issues_escalationcontact_change", args=[here.pk]),
+        {"level": Level.SUBDISTRICT, "workstation": world.ws.pk, "user": world.staff.pk},
+    )
+    assert response.status_code == 403
+    here.refresh_from_db()
+    assert (here.level, here.user) == (Level.AREA_SECRETARY, world.head)
