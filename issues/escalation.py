@@ -4,9 +4,10 @@ ladder, late 派单, and re-sending what the broker never got.
 Each phase takes a bounded batch and works on it with a fixed number of queries, whatever the
 number of issues and however many rows the batch holds: candidates come from one partial index
 (`issue_sla_next`, `dispatch_open_due`, `outbox_pending`), rows are claimed by compare-and-set (an
-UPDATE that only matches rows still due, to a sentinel value that identifies this sweeper's
-claim), with `SELECT … FOR UPDATE SKIP LOCKED` first on PostgreSQL so two sweepers take different
-rows instead of queueing. Two beats or two workers sweeping at once never tell anyone twice.
+UPDATE that only matches rows still due; issues on SQLite are set to a sentinel value that
+identifies this sweeper's claim), with `SELECT … FOR UPDATE SKIP LOCKED` first on PostgreSQL so
+two sweepers take different rows instead of queueing. A row is updated once per claim: see
+_resend_outbox for the deadlock a second UPDATE would risk. Two beats or two workers sweeping at once never tell anyone twice.
 
 The work on a batch is set-based: the claimed issues are read as plain rows (only the columns
 the sweep needs, one query), advanced in memory, and written back in one statement; the batch's
@@ -391,10 +392,11 @@ def _sweep_dispatches(now: dt.datetime, *, batch: int) -> int:
         candidates = _candidates(late, "due_at", batch)
         if not candidates:
             return 0
-        claim = _sentinel()
-        late.filter(pk__in=candidates).update(overdue_at=claim)
-        dispatches = list(Dispatch.objects.filter(overdue_at=claim).select_related("department", "issue"))
-        Dispatch.objects.filter(overdue_at=claim).update(overdue_at=now)
+        # Compare-and-set in one UPDATE per row (see _resend_outbox), then the rows it changed.
+        late.filter(pk__in=candidates).update(overdue_at=now)
+        dispatches = list(
+            Dispatch.objects.filter(pk__in=candidates, overdue_at=now).select_related("department", "issue")
+        )
         audience = Audience([d.issue for d in dispatches])
         liaisons: dict[int, list] = {}
         for role in Role.objects.filter(
@@ -438,10 +440,17 @@ def _resend_outbox(now: dt.datetime, *, batch: int) -> int:
         candidates = _candidates(pending, "publish_after", batch)
         if not candidates:
             return 0
-        claim = _sentinel()
-        pending.filter(pk__in=candidates).update(publish_after=claim, attempts=F("attempts") + 1)
-        issue_ids = list(Outbox.objects.filter(publish_after=claim).values_list("issue_id", flat=True))
-        Outbox.objects.filter(publish_after=claim).update(publish_after=now + resend_after())
+        # Compare-and-set in one UPDATE per row: the candidates still pending move to `later`, and
+        # those are the ones this sweeper took (on PostgreSQL they are locked since the SELECT; on
+        # SQLite the transaction holds the write lock). Not a sentinel and then a second UPDATE:
+        # PostgreSQL re-checks the foreign keys of a row updated twice in one transaction at the
+        # commit, which waits for the issue row that a worker routing it holds, while that worker
+        # waits for this outbox row: a deadlock.
+        later = now + resend_after()
+        pending.filter(pk__in=candidates).update(publish_after=later, attempts=F("attempts") + 1)
+        issue_ids = list(
+            Outbox.objects.filter(pk__in=candidates, publish_after=later).values_list("issue_id", flat=True)
+        )
         transaction.on_commit(lambda: [publish_route(pk) for pk in issue_ids], robust=True)
     return len(issue_ids)
 
