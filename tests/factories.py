@@ -69,3 +69,17 @@ def issue(loc: Location, *, description: str = "弄堂口电线被扯断了", ki
         services.route_issue(created.pk)
         created.refresh_from_db()
     return created, token
+
+
+def admin_client(user, app_label: str):
+    """A test client logged in as `user`, given admin access (is_staff) and every permission of
+    `app_label`'s models, as the admin allows for someone who is not a superuser."""
+    from django.contrib.auth.models import Permission
+    from django.test import Client
+
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label=app_label))
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(user)
+    return client

@@ -3,7 +3,6 @@ admin allows): each sees only the rows of the issues they may see, and only a wo
 staff may correct an issue by hand. Supervisors and housing officers read; they never change."""
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
@@ -14,12 +13,7 @@ from workstations.models import Role
 
 
 def admin_access(user) -> Client:
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    user.user_permissions.set(Permission.objects.filter(content_type__app_label="issues"))
-    client = Client(headers={"accept-language": "en"})
-    client.force_login(user)
-    return client
+    return factories.admin_client(user, "issues")
 
 
 @pytest.fixture

@@ -1,8 +1,6 @@
 """Open311 requests in the admin carry the reporter's name and email: someone given admin access
 who is not a superuser sees only the requests of issues they may see."""
 
-from django.contrib.auth.models import Permission
-from django.test import Client
 from django.urls import reverse
 
 from open311.models import ApiKey, Service, ServiceRequest
@@ -15,19 +13,12 @@ def test_requests_of_another_workstation_are_invisible(world, services):
     request = ServiceRequest.objects.create(
         issue=issue, service=Service.objects.first(), api_key=key, email="wang@example.com", first_name="王"
     )
-    world.outsider.is_staff = True
-    world.outsider.save(update_fields=["is_staff"])
-    world.outsider.user_permissions.set(Permission.objects.filter(content_type__app_label="open311"))
-    client = Client(headers={"accept-language": "en"})
-    client.force_login(world.outsider)
+    client = factories.admin_client(world.outsider, "open311")
     page = client.get(reverse("admin:open311_servicerequest_changelist"))
     assert list(page.context["cl"].result_list) == []
     detail = client.get(reverse("admin:open311_servicerequest_change", args=[request.pk]))
     assert detail.status_code == 302
     assert "wang@example.com" not in detail.content.decode()
     # Their own workstation's staff see it.
-    world.staff.is_staff = True
-    world.staff.save(update_fields=["is_staff"])
-    world.staff.user_permissions.set(Permission.objects.filter(content_type__app_label="open311"))
-    client.force_login(world.staff)
+    client = factories.admin_client(world.staff, "open311")
     assert request in list(client.get(reverse("admin:open311_servicerequest_changelist")).context["cl"].result_list)

@@ -4,21 +4,16 @@ deliveries, and never make one that receives what another user (a superuser) may
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
+from tests import factories
 from webhooks.models import Delivery, Subscription
 
 
 @pytest.fixture
 def head_admin(world) -> Client:
-    world.head.is_staff = True
-    world.head.save(update_fields=["is_staff"])
-    world.head.user_permissions.set(Permission.objects.filter(content_type__app_label="webhooks"))
-    client = Client(headers={"accept-language": "en"})
-    client.force_login(world.head)
-    return client
+    return factories.admin_client(world.head, "webhooks")
 
 
 @pytest.fixture
