@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -14,6 +15,8 @@ class SubscriptionAdmin(admin.ModelAdmin):
     readonly_fields = ["secret", "consecutive_failures", "disabled_at", "disabled_reason", "created_at"]
     autocomplete_fields = ["owner"]
     actions = ["enable"]
+    # A receiver typed without a scheme is taken as https (Django 6's default; 5.2 warns).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     # A subscription receives what its owner may see: anyone but a superuser manages only their
     # own, and what they make is theirs (never a more widely seeing user's), as over the API.

@@ -62,3 +62,12 @@ def test_a_superuser_still_manages_every_subscription(world, root):
     page = client.get(reverse("admin:webhooks_subscription_changelist"))
     assert theirs in list(page.context["cl"].result_list)
     assert Delivery.objects.count() == 0
+
+
+def test_a_receiver_url_typed_without_a_scheme_is_taken_as_https(world, head_admin):
+    response = head_admin.post(
+        reverse("admin:webhooks_subscription_add"),
+        {"name": "城运中心", "url": "hooks.example.org/in", "event_types": "[]", "is_active": "on"},
+    )
+    assert response.status_code == 302
+    assert Subscription.objects.get(name="城运中心").url == "https://hooks.example.org/in"
