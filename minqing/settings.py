@@ -325,5 +325,17 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django.request": {"filters": ["refusal_in_one_line"]},
+        # Refused as 400 by Django itself (a probe with a wrong Host, an oversized upload): one line
+        # each. A logger's filters see only its own records, so each is named.
+        **{
+            f"django.security.{name}": {"filters": ["refusal_in_one_line"]}
+            for name in (
+                "DisallowedHost",
+                "RequestDataTooBig",
+                "TooManyFieldsSent",
+                "TooManyFilesSent",
+                "SuspiciousMultipartForm",
+            )
+        },
     },
 }

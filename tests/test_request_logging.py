@@ -41,3 +41,13 @@ def test_a_server_error_keeps_its_traceback(caplog):
     [record] = request_records(caplog)
     assert record.levelno == logging.ERROR and record.exc_info[0] is RuntimeError
     assert "Traceback" in caplog.text and "the database melted" in caplog.text
+
+
+def test_a_request_for_an_unknown_host_is_one_line(caplog):
+    client = Client(raise_request_exception=False)
+    with caplog.at_level(logging.INFO, logger="django.security"):
+        response = client.get("/faq/", headers={"host": "evil.example"})
+    assert response.status_code == 400
+    [record] = [r for r in caplog.records if r.name == "django.security.DisallowedHost"]
+    assert record.exc_info is None and "Traceback" not in caplog.text
+    assert "evil.example" in record.getMessage()
