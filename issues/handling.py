@@ -110,6 +110,9 @@ def coordinate_issue(
     """Open the coordination case: the departments get their 派单 in the same transaction."""
     from .dispatch import create_dispatch
 
+    if due_at is not None and due_at <= timezone.now():
+        raise IssueError(_("The deadline must be in the future."))
+
     def after(locked: Issue, old_status: str) -> None:
         for department in departments:
             create_dispatch(locked, department, actor=actor, due_at=due_at)
@@ -379,20 +382,14 @@ def _change(issue: Issue, *, actor, event_type: str, note: Note | str, prepare) 
 
 
 def set_priority(issue: Issue, *, priority: str, actor, reason: str = "") -> Issue:
-    """A new priority re-plans this round's deadlines from its start, with the new policy."""
+    """A new priority re-plans this round's deadlines from its start, with the new policy (and
+    the time on hold still counted as held)."""
     if priority not in Priority.values:
         raise IssueError(_("Unknown priority: %(p)s") % {"p": priority})
 
     def prepare(locked: Issue) -> list[str]:
         locked.priority = priority
-        p = sla.plan(locked.kind, priority, locked.sla_started_at or locked.created_at)
-        for name in sla.SHIFTED_FIELDS[:-1]:
-            setattr(locked, name, getattr(p, name))
-        if locked.paused_at is not None:
-            locked.paused_at = timezone.now()  # measured from the re-plan; the hold goes on
-        locked.missed = 0
-        locked.sla_next_at = sla.next_check(locked)
-        return ["priority", "missed", "sla_next_at", "paused_at", *sla.SHIFTED_FIELDS[:-1]]
+        return ["priority", *sla.replan(locked)]  # the time on hold is kept
 
     note = labelled_note(Priority(priority).label, reason)
     return _change(issue, actor=actor, event_type=IssueEvent.Type.PRIORITY, note=note, prepare=prepare)

@@ -374,15 +374,20 @@ from .worklog import log_matter  # noqa: E402,F401 - part of the public surface
 
 
 def _replan(issue: Issue) -> list[str]:
-    """This round's deadlines again from its start, for the issue's (new) kind and priority."""
-    p = sla.plan(issue.kind, issue.priority, issue.sla_started_at or issue.created_at)
-    for name in sla.SHIFTED_FIELDS[:-1]:
-        setattr(issue, name, getattr(p, name))
-    if issue.paused_at is not None:
-        issue.paused_at = timezone.now()
-    issue.missed = 0
-    issue.sla_next_at = sla.next_check(issue)
-    return ["missed", "sla_next_at", "paused_at", *sla.SHIFTED_FIELDS[:-1]]
+    """This round's deadlines again from its start, for the issue's (new) kind and priority,
+    keeping the time it spent on hold (issues.sla.replan)."""
+    return sla.replan(issue)
+
+
+def _resumable(issue: Issue, kind: str) -> bool:
+    """An issue on hold can go back, as `kind`, to the status it was held from."""
+    if issue.status != Status.ON_HOLD:
+        return True
+    try:
+        lifecycle.target_of(issue.status, Action.RESUME, kind, previous=issue.held_from_status)
+    except lifecycle.IllegalTransition:
+        return False
+    return True
 
 
 def set_kind(issue: Issue, *, kind: str, actor: User, reason: str = "") -> Issue:
@@ -397,7 +402,7 @@ def set_kind(issue: Issue, *, kind: str, actor: User, reason: str = "") -> Issue
     def prepare(locked: Issue) -> list[str]:
         if locked.kind == kind:
             raise IssueError(_("It is already of this kind."))
-        if not set(lifecycle.allowed_actions(locked.status, kind)) - {Action.MERGE}:
+        if not set(lifecycle.allowed_actions(locked.status, kind)) - {Action.MERGE} or not _resumable(locked, kind):
             raise IssueError(
                 _("The kind cannot be changed while the issue is “%(status)s”.")
                 % {"status": locked.get_status_display()}

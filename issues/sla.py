@@ -22,7 +22,7 @@ from django.utils import timezone
 from minqing import config_cache
 
 from .lifecycle import OPEN_STATUSES, Status
-from .models import Kind, Priority, SLAPolicy, WorkdayOverride
+from .models import IssueEvent, Kind, Priority, SLAPolicy, WorkdayOverride
 
 DAY = dt.timedelta(days=1)
 REMIND_AT = 0.8  # a reminder when 80 % of the time to a deadline has passed
@@ -352,3 +352,41 @@ def resume(issue, now: dt.datetime, *, calendar: WorkCalendar | None = None, tab
     issue.paused_at = None
     issue.sla_next_at = next_check(issue)
     return [*SHIFTED_FIELDS, "paused_at", "sla_next_at"]
+
+
+def held_spans(issue) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The holds of the issue's current round that have ended, (put on hold, resumed), from its
+    timeline. A hold still running is `paused_at`."""
+    events = (
+        IssueEvent.objects.filter(
+            issue_id=issue.pk,
+            type__in=[IssueEvent.Type.HELD, IssueEvent.Type.RESUMED],
+            created_at__gte=issue.sla_started_at or issue.created_at,
+        )
+        .order_by("created_at", "id")
+        .values_list("type", "created_at")
+    )
+    spans, held_at = [], None
+    for type_, when in events:
+        if type_ == IssueEvent.Type.HELD:
+            held_at = when
+        elif held_at is not None:
+            spans.append((held_at, when))
+            held_at = None
+    return spans
+
+
+def replan(issue) -> list[str]:
+    """This round's deadlines again from its start, for the issue's (new) kind and priority, moved
+    on by the time its ended holds took (as the new policy's clock counts it). A hold still running
+    keeps its `paused_at`: resume() moves them on by it. Returns the fields to save."""
+    start = issue.sla_started_at or issue.created_at
+    p = plan(issue.kind, issue.priority, start)
+    clock = Clock(targets_for(issue.kind, issue.priority).unit)
+    held = sum((clock.between(a, b) for a, b in held_spans(issue)), dt.timedelta())
+    for name in SHIFTED_FIELDS[:-1]:
+        value = getattr(p, name)
+        setattr(issue, name, clock.add(value, held) if value is not None and held else value)
+    issue.missed = 0
+    issue.sla_next_at = next_check(issue)
+    return ["missed", "sla_next_at", *SHIFTED_FIELDS[:-1]]

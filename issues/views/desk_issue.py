@@ -133,7 +133,10 @@ def _due(request) -> dt.datetime | None:
     raw = request.POST.get("due_at", "").strip()
     if not raw:
         return None
-    value = parse_datetime(raw)
+    try:
+        value = parse_datetime(raw)
+    except ValueError:  # well formed but impossible: 2026-13-45, 2026-02-30
+        value = None
     if value is None:
         raise services.IssueError(_("Please give the deadline as a date and time."))
     return timezone.make_aware(value) if timezone.is_naive(value) else value

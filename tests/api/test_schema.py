@@ -62,6 +62,18 @@ def test_unknown_api_paths_answer_json():
         assert response["Content-Type"] == "application/json"
 
 
+def test_an_unknown_api_path_posted_with_a_token_is_a_json_not_found_not_a_csrf_page(world):
+    from rest_framework.test import APIClient
+
+    from api.models import ApiToken
+
+    _, key = ApiToken.issue(world.staff, name="city platform")
+    client = APIClient(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Token {key}")
+    response = client.post("/api/v1/issues/99999999999999999999/hold/", {"reason": "x"}, format="json")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+
+
 def test_the_schema_generates_without_warnings_and_validates(tmp_path):
     from django.core.management import call_command
 

@@ -99,6 +99,15 @@ def test_refusals_are_messages_and_change_nothing(world, issue):
     assert client.post(reverse("staff_issue_action", args=[issue.pk, "explode"])).status_code == 404
 
 
+@pytest.mark.parametrize("due_at", ["2026-13-45T10:00", "2026-02-30 10:00", "tomorrow"])
+def test_an_impossible_dispatch_deadline_is_a_message_not_a_500(world, issue, due_at):
+    department = factories.department(world.ws.subdistrict)
+    response = act(client_for(world.staff), issue, "dispatch", department=department.pk, due_at=due_at)
+    assert response.status_code == 200
+    assert "Please give the deadline as a date and time." in messages_of(response)
+    assert not Dispatch.objects.filter(issue=issue).exists()
+
+
 def test_only_our_staff_may_act(world, issue):
     assert (
         client_for(world.outsider)

@@ -2,12 +2,16 @@
 or return from their own list; an issue resolves only when its required dispatches are done, or
 staff override in writing."""
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from issues import services
-from issues.models import Category, Dispatch, IssueEvent, Notification
+from issues.lifecycle import Status
+from issues.models import Category, Dispatch, Issue, IssueEvent, Notification
 from tests import factories
 from workstations.models import Role
 
@@ -150,3 +154,14 @@ def test_the_page_runs_a_fixed_number_of_queries(world, power, n, django_assert_
     c = client_for(power[1])
     with django_assert_max_num_queries(9):
         assert c.get(reverse("dispatches")).status_code == 200
+
+
+def test_coordination_refuses_a_deadline_in_the_past_as_a_single_dispatch_does(world):
+    issue, _ = factories.issue(world.loc, kind="complex")
+    department = factories.department(world.ws.subdistrict)
+    services.triage_issue(issue, actor=world.staff)
+    yesterday = timezone.now() - dt.timedelta(days=1)
+    with pytest.raises(services.IssueError):
+        services.coordinate_issue(issue, actor=world.staff, departments=[department], due_at=yesterday)
+    assert Issue.objects.get(pk=issue.pk).status == Status.TRIAGED
+    assert not Dispatch.objects.filter(issue=issue).exists()
