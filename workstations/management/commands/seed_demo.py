@@ -16,7 +16,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
 
-from issues.models import FAQ
+from issues.models import FAQ, Category
 from open311.models import LocationPoint
 from open311.services import demo_api_key
 from workstations import places_csv
@@ -76,6 +76,15 @@ DEPARTMENTS = [
     ("district-greening", "区绿化市容局", BUREAU, "021-64872222"),
     ("district-construction", "区建管委", BUREAU, "021-64871010"),
     ("district-employment", "区就业促进中心", BUREAU, "021-64698800"),
+]
+
+# What a report is about, the words that recognise it, and the departments it needs: an urgent
+# report of a category gets its 派单 at once (issues.routing). Checked in name order.
+CATEGORIES = [
+    ("power", "电力", "电线 电缆 漏电 停电 跳闸 电表 高压线 变压器", ["shinan-power"]),
+    ("property-repair", "物业维修", "楼道灯 漏水 水管 电梯 门禁 屋顶 化粪池", ["hengfu-property"]),
+    ("greening", "绿化市容", "树枝 大树 绿化 垃圾 乱堆 占道", ["district-greening"]),
+    ("building-safety", "房屋安全", "墙体 裂缝 外墙 脱落 违章搭建", ["district-construction"]),
 ]
 
 FAQS = [
@@ -194,6 +203,12 @@ class Seeder:
             )
             for slug, name, category, phone in DEPARTMENTS
         }
+        for slug, name, keywords, needs in CATEGORIES:
+            category = self.ensure(Category, {"slug": slug}, {"name": name, "keywords": keywords, "is_active": True})
+            wanted = {departments[d].pk for d in needs}
+            if set(category.departments.values_list("pk", flat=True)) != wanted:
+                category.departments.set(wanted)
+                self.updated += 1
         for question, answer, category in FAQS:
             self.ensure(FAQ, {"question": question}, {"answer": answer, "category": category, "is_published": True})
 
