@@ -2,6 +2,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
+from issues.dispatch import is_liaison
 from workstations import scope
 
 from .celery import app as celery_app
@@ -15,6 +16,8 @@ def home(request: HttpRequest) -> HttpResponse:
             return redirect("staff_dashboard")
         if scope.is_grid_worker(user):
             return redirect("tasks")
+        if is_liaison(user):
+            return redirect("dispatches")
     return render(request, "home.html")
 
 
