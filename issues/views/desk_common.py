@@ -117,11 +117,16 @@ def person(user) -> str:
     return (user.get_full_name() or user.username) if user else ""
 
 
+BIGINT_MAX = 2**63 - 1  # the largest id (and the largest number) the database compares
+
+
 def int_or_none(value) -> int | None:
+    """An id or number from a request, or None if it is none, or too large for the database."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if -BIGINT_MAX <= number <= BIGINT_MAX else None
 
 
 def refused(message: str) -> str:

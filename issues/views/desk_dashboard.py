@@ -39,6 +39,7 @@ from .desk_common import (
 )
 
 PAGE_SIZE = 50
+LAST_PAGE = 100_000  # a page number beyond it is this page (empty): the offset stays a number the database takes
 SOON = dt.timedelta(hours=1)
 RUNNING = [s for s in OPEN_STATUSES if s != Status.ON_HOLD]
 
@@ -119,7 +120,7 @@ class Filters:
         self.q = get.get("q", "").strip()[:100]
         default_sort = "newest" if self.queue in ("all", "confirm") else "deadline"
         self.sort = get.get("sort", default_sort) if get.get("sort") in SORTS else default_sort
-        self.page = max(int_or_none(get.get("page")) or 1, 1)
+        self.page = min(max(int_or_none(get.get("page")) or 1, 1), LAST_PAGE)
 
     def apply(self, issues: QuerySet) -> QuerySet:
         if self.kind:

@@ -219,3 +219,18 @@ def test_same_queries_at_10_and_2000_issues(world, params, django_assert_num_que
     with django_assert_num_queries(small):
         response = client.get(url)
     assert len(response.context["rows"]) == 50 and response.context["has_next"]
+
+
+@pytest.mark.parametrize(
+    ("query", "shown"),
+    [
+        ("page=99999999999999999999", 7),  # not a number the database takes: ignored, the first page
+        ("page=9223372036854775807", 0),  # a number, but past the last page: an empty page
+        ("grid=99999999999999999999", 7),  # the filter is ignored: all of ours
+        ("dept=-99999999999999999999", 7),
+    ],
+)
+def test_numbers_too_large_for_the_database_are_not_a_500(world, desk, query, shown):
+    response = client_for(world.staff).get(f"{reverse('staff_dashboard')}?queue=all&{query}")
+    assert response.status_code == 200
+    assert len(refs(response)) == shown
