@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from workstations.models import Location
 from workstations.views.qr import qr_entry
@@ -200,6 +200,21 @@ def _issue_or_404(token: str) -> Issue:
     return issue
 
 
+def _form_address(view):
+    """The address a tracking page's form posts to. A page answered from it (a note's error
+    message) keeps it in the address bar, so switching the language or reloading opens it with
+    GET: that leads back to the tracking page."""
+
+    @wraps(view)
+    def wrapper(request, token, *args, **kwargs):
+        if request.method in ("GET", "HEAD"):
+            _issue_or_404(token)
+            return _see_other(reverse("track", args=[token]))
+        return view(request, token, *args, **kwargs)
+
+    return require_http_methods(["GET", "HEAD", "POST"])(wrapper)
+
+
 # The note form's two inputs, as an empty form renders them: the same on every tracking page of a
 # language, so each process renders them once per language (Django renders a widget through a
 # template of its own, which costs more than the rest of the form).
@@ -263,7 +278,7 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @_private
-@require_POST
+@_form_address
 def track_note(request: HttpRequest, token: str) -> HttpResponse:
     issue = _issue_or_404(token)
     form = NoteForm(request.POST, request.FILES)
@@ -290,23 +305,26 @@ def _notes_within_rate_limits(request: HttpRequest, issue: Issue) -> bool:
 
 
 @_private
-@require_POST
+@_form_address
 def track_confirm(request: HttpRequest, token: str) -> HttpResponse:
     issue = _issue_or_404(token)
     form = ConfirmForm(request.POST)
     if not form.is_valid():
         return _track_page(request, issue, token, confirm_form=form, status=400)
+    rating = form.cleaned_data["rating"]
     try:
-        services.confirm_issue(issue, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"])
+        services.confirm_issue(issue, rating=rating, comment=form.cleaned_data["comment"])
     except (services.IssueError, IllegalTransition) as exc:
-        messages.error(request, exc.message)
-        return _see_other(reverse("track", args=[token]))
+        current = services.find_by_token(token)
+        if not (current.status == Status.CLOSED and current.rating == rating):  # else a second tap
+            messages.error(request, exc.message)
+            return _see_other(reverse("track", args=[token]))
     messages.success(request, _("Thank you for telling us. This report is now closed."))
     return _see_other(reverse("track", args=[token]))
 
 
 @_private
-@require_POST
+@_form_address
 def track_reopen(request: HttpRequest, token: str) -> HttpResponse:
     issue = _issue_or_404(token)
     form = ReopenForm(request.POST)
@@ -315,8 +333,9 @@ def track_reopen(request: HttpRequest, token: str) -> HttpResponse:
     try:
         services.reopen_issue(issue, reason=form.cleaned_data["reason"])
     except (services.IssueError, IllegalTransition) as exc:
-        messages.error(request, exc.message)
-        return _see_other(reverse("track", args=[token]))
+        if services.find_by_token(token).status != Status.REOPENED:  # else a second tap
+            messages.error(request, exc.message)
+            return _see_other(reverse("track", args=[token]))
     messages.success(request, _("Sorry it is not solved yet. We have sent it back to the grid worker."))
     return _see_other(reverse("track", args=[token]))
 

@@ -63,7 +63,8 @@
         });
         list.textContent = "";
         kept.forEach(function (k) {
-          list.appendChild(item({ title: k.place || k.url, url: k.failed ? k.url : "", lines: [msg.msgWaiting, when(k.created)], waiting: true }));
+          var state = k.failed ? msg.msgRefused : msg.msgWaiting;
+          list.appendChild(item({ title: k.place || k.url, url: k.failed ? k.url : "", lines: [state, when(k.created)], waiting: true }));
         });
         reports.forEach(function (r) {
           list.appendChild(

@@ -152,9 +152,27 @@
             return { sent: true, url: path, html: html };
           });
         }
-        return { sent: false, status: response.status };
+        if (response.status === 429 || response.status >= 500) {
+          return { sent: false, status: response.status, errors: [] };
+        }
+        // Refused as it is: the page the server answered with says why, beside each field.
+        return response.text().then(function (html) {
+          return { sent: false, status: response.status, errors: refusals(html) };
+        });
       }
     );
+  }
+
+  function refusals(html) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    var seen = [];
+    Array.prototype.forEach.call(doc.querySelectorAll(".report-form .field-error, .js-form-error"), function (el) {
+      var text = el.textContent.trim();
+      if (text && seen.indexOf(text) === -1) {
+        seen.push(text);
+      }
+    });
+    return seen;
   }
 
   function remember(url, html) {
@@ -178,6 +196,7 @@
       return flushing || Promise.resolve([]);
     }
     var sent = [];
+    var refused = [];
     flushing = all()
       .then(function (items) {
         var chain = Promise.resolve();
@@ -197,6 +216,8 @@
                   throw new Error("try later");
                 }
                 item.failed = true; // refused as it is: the resident must look at it again
+                item.errors = result.errors;
+                refused.push(item);
                 return put(item);
               });
             });
@@ -211,6 +232,9 @@
         changed();
         sent.forEach(function (s) {
           document.dispatchEvent(new CustomEvent("minqing:sent", { detail: s }));
+        });
+        refused.forEach(function (item) {
+          document.dispatchEvent(new CustomEvent("minqing:refused", { detail: { item: item } }));
         });
         return sent;
       });
@@ -312,13 +336,32 @@
       }
     });
 
-    // A kept report the server refused comes back into this form to be checked and sent again.
+    // A kept report the server refused comes back into this form to be checked and sent again,
+    // with the server's reasons: at once if this page is still open, else when it is opened.
+    function takeBack(item) {
+      restore(form, item);
+      remove(item.key).then(changed);
+      var p = note(form.dataset.msgNotSent);
+      (item.errors || []).forEach(function (text) {
+        var reason = document.createElement("p");
+        reason.className = "field-error";
+        reason.textContent = text;
+        if (p) {
+          p.parentNode.appendChild(reason);
+        }
+      });
+    }
+
+    document.addEventListener("minqing:refused", function (event) {
+      if (event.detail.item.draftKey === form.dataset.draftKey) {
+        takeBack(event.detail.item);
+      }
+    });
+
     all().then(function (items) {
       items.forEach(function (item) {
         if (item.failed && item.draftKey === form.dataset.draftKey) {
-          restore(form, item);
-          remove(item.key).then(changed);
-          note(form.dataset.msgNotSent);
+          takeBack(item);
         } else if (!item.failed && item.draftKey === form.dataset.draftKey && navigator.onLine === false) {
           note(form.dataset.msgOffline);
         }

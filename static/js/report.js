@@ -167,9 +167,24 @@
     }
     var maxPhotos = parseInt(form.dataset.maxPhotos || "6", 10);
     var maxBytes = parseInt(form.dataset.maxBytes || "10485760", 10);
+    var choice = 0; // which choice of files the previews belong to
+
+    function show(problems) {
+      box.textContent = "";
+      problems.forEach(function (text) {
+        var p = document.createElement("p");
+        p.className = "field-error";
+        p.textContent = text;
+        box.appendChild(p);
+      });
+      input.setCustomValidity(problems.length ? problems[0] : "");
+      input.setAttribute("aria-invalid", problems.length ? "true" : "false");
+    }
+
     input.addEventListener("change", function () {
       var problems = [];
       var files = Array.prototype.slice.call(input.files || []);
+      var thisChoice = ++choice;
       if (files.length > maxPhotos) {
         problems.push(form.dataset.msgTooMany);
       }
@@ -181,15 +196,7 @@
           problems.push(form.dataset.msgTooLarge + " " + file.name);
         }
       });
-      box.textContent = "";
-      problems.forEach(function (text) {
-        var p = document.createElement("p");
-        p.className = "field-error";
-        p.textContent = text;
-        box.appendChild(p);
-      });
-      input.setCustomValidity(problems.length ? problems[0] : "");
-      input.setAttribute("aria-invalid", problems.length ? "true" : "false");
+      show(problems);
       if (previews && window.URL && URL.createObjectURL) {
         each(previews.querySelectorAll("img"), function (img) {
           URL.revokeObjectURL(img.src);
@@ -202,6 +209,15 @@
               var img = document.createElement("img");
               img.className = "thumb";
               img.alt = "";
+              // A file named .jpg that is no picture (the browser cannot draw it): say so now,
+              // not after a slow upload. Not for WebP, which some old phones cannot draw.
+              img.addEventListener("error", function () {
+                if (thisChoice === choice && file.type !== "image/webp") {
+                  problems.push(form.dataset.msgWrongType + " " + file.name);
+                  show(problems);
+                  previews.removeChild(li);
+                }
+              });
               img.src = URL.createObjectURL(file);
               li.appendChild(img);
               previews.appendChild(li);

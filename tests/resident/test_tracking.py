@@ -133,6 +133,29 @@ def test_not_solved_with_a_reason_reopens_it(world, resolved):
     assert "You said it is not solved yet." in response.content.decode()
 
 
+def test_a_second_tap_on_solved_is_thanked_not_refused(world, resolved):
+    """Without JavaScript nothing stops a double tap: the page the resident ends on is the second
+    answer. The same answer again is no error; a different one after closing still is."""
+    issue, token = resolved
+    client, url = english(), reverse("track_confirm", args=[token])
+    client.post(url, {"rating": 5}, follow=True)
+    html = client.post(url, {"rating": 5}, follow=True).content.decode()
+    assert "This report is now closed." in html and "cannot be done now" not in html
+    html = client.post(url, {"rating": 1}, follow=True).content.decode()
+    assert "cannot be done now" in html
+    issue.refresh_from_db()
+    assert (issue.status, issue.rating) == (Status.CLOSED, 5)
+
+
+def test_a_second_tap_on_not_solved_is_not_an_error(world, resolved):
+    issue, token = resolved
+    client, url = english(), reverse("track_reopen", args=[token])
+    client.post(url, {"reason": "灯还是不亮"}, follow=True)
+    html = client.post(url, {"reason": "灯还是不亮"}, follow=True).content.decode()
+    assert "We have sent it back to the grid worker." in html and "cannot be done now" not in html
+    assert IssueEvent.objects.filter(issue=issue, type=IssueEvent.Type.REOPENED).count() == 1
+
+
 def test_no_answer_within_the_days_closes_it_without_a_rating(world, resolved, settings):
     settings.RESIDENT_CONFIRM_DAYS = 3
     issue, token = resolved
@@ -170,6 +193,15 @@ def test_unknown_tokens_are_404(db):
     for name in ("track", "track_note"):
         assert english().get(reverse(name, args=["x" * 40])).status_code in (404, 405)
     assert english().post(reverse("track_note", args=["x" * 40]), {"note": "hi"}).status_code == 404
+
+
+def test_opening_a_form_address_leads_back_to_the_tracking_page(world, reported):
+    """The page with a note's error message has the note form's address (…/note/); switching
+    the language there, or reloading it, opens that address with GET: the tracking page, not 405."""
+    _, token = reported
+    for name in ("track_note", "track_confirm", "track_reopen"):
+        response = english().get(reverse(name, args=[token]))
+        assert (response.status_code, response["Location"]) == (303, reverse("track", args=[token]))
 
 
 def test_my_reports_page_renders_without_any_query(db, django_assert_num_queries):
