@@ -1,6 +1,8 @@
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware import csrf
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from issues.dispatch import is_liaison
 from workstations import scope
@@ -37,3 +39,17 @@ def healthz(request: HttpRequest) -> JsonResponse:
         checks["broker"] = f"error: {exc.__class__.__name__}"
     healthy = all(v == "ok" for v in checks.values())
     return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without a valid CSRF token (a page kept open for long, cookies blocked): say so
+    in plain words, show back what the person wrote, and lead to the page again. Django's own page
+    is technical and, under the site's CSP, unstyled."""
+    written = request.POST.get("description") or request.POST.get("note") or ""
+    context = {
+        "written": written,
+        "no_cookie": reason == csrf.REASON_NO_CSRF_COOKIE,
+        # Every form posts to a page that a GET opens again (tracking forms lead back to it).
+        "again": request.path if url_has_allowed_host_and_scheme(request.path, allowed_hosts=None) else "/",
+    }
+    return render(request, "403_csrf.html", context, status=403)
