@@ -208,3 +208,10 @@ def test_my_reports_page_renders_without_any_query(db, django_assert_num_queries
     with django_assert_num_queries(0):
         html = english().get(reverse("my_reports")).content.decode()
     assert "Reports sent from this phone" in html and "js-my-report-list" in html
+
+
+def test_the_status_heading_reads_naturally_in_both_languages(world, reported):
+    _, token = reported
+    zh = Client(headers={"accept-language": "zh-hans"}).get(reverse("track", args=[token])).content.decode()
+    assert '<h2 id="h-status">当前状态：' in zh  # a full-width colon, as Chinese is written
+    assert '<h2 id="h-status">Now: ' in english().get(reverse("track", args=[token])).content.decode()
