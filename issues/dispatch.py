@@ -17,9 +17,10 @@ from django.utils.translation import gettext_lazy
 
 from workstations.models import Department, Role
 
-from . import notify
-from .models import Dispatch, Issue, IssueEvent
-from .notes import system_note
+from . import notify, sla
+from .lifecycle import OPEN_STATUSES, Status
+from .models import Dispatch, Issue, IssueEvent, Kind
+from .notes import Note, system_note
 from .transitions import IssueError, is_staff_for, record, require_text
 
 User = get_user_model()
@@ -189,6 +190,82 @@ def _tell_handler(issue: Issue, dispatch: Dispatch, event_type: str, note: str) 
             % {"ref": issue.reference, "dept": dispatch.department.name, "what": what},
             body=note,
         )
+
+
+# --- The issue's life: urgent matters are dispatched, ended issues withdraw ------------------------
+
+
+def send_required_dispatches(issue: Issue, *, actor=None, inline: bool = False) -> list[Dispatch]:
+    """The rule of urgent matters (急事快办): an open urgent issue with a category is sent, as
+    required 派单, to that category's departments of its own subdistrict. Called wherever an issue
+    may become so (routing, a new kind, a new category), inside the caller's transaction with the
+    issue row locked. A department that has had a dispatch for the issue already (open, done or
+    returned: it answered) is not sent another; staff may send one again by hand.
+
+    A department never gets a deadline already past: the issue's resolution deadline, or, if that
+    has passed (an issue made urgent late in its round), the urgent policy's from now."""
+    if issue.kind != Kind.URGENT or not issue.category_id or issue.status not in OPEN_STATUSES:
+        return []
+    departments = (
+        issue.category.departments.filter(subdistrict__workstations=issue.workstation_id)
+        .exclude(dispatches__issue=issue)
+        .order_by("name", "id")
+    )
+    now = timezone.now()
+    due_at = issue.resolve_due_at
+    if due_at is None or due_at <= now:
+        due_at = sla.plan(issue.kind, issue.priority, now).resolve_due_at
+    sent = [create_dispatch(issue, department, actor=actor, due_at=due_at, inline=inline) for department in departments]
+    return [d for d in sent if d is not None]
+
+
+_WITHDRAWN_BECAUSE = {
+    Status.CLOSED: gettext_lazy("Withdrawn from %(dept)s: the issue was closed."),
+    Status.DECLINED: gettext_lazy("Withdrawn from %(dept)s: the issue was declined."),
+    Status.MERGED: gettext_lazy("Withdrawn from %(dept)s: the issue was merged into %(ref)s."),
+}
+
+
+def withdrawal_note(dispatch: Dispatch, issue: Issue) -> Note:
+    """Why `dispatch` was withdrawn: how its issue ended (for a merge, into which report). In the
+    current language, with its source for the timeline."""
+    msgid = _WITHDRAWN_BECAUSE.get(issue.status, gettext_lazy("Withdrawn from %(dept)s: the issue is finished."))
+    ref = issue.merged_into.reference if issue.merged_into_id else ""
+    return system_note(msgid, dept=dispatch.department.name, ref=ref)
+
+
+def withdraw_open_dispatches(issue: Issue, *, actor=None) -> list[Dispatch]:
+    """The issue has ended (closed, declined, merged: issues.lifecycle.FINAL_STATUSES): its open
+    派单 are withdrawn, each with the reason in `result`, an internal event and a word to the
+    department's liaisons. Inside the caller's transaction, the issue row locked and its status
+    already final. A withdrawn dispatch is off the liaison's open list and never flagged late.
+    Done and returned dispatches keep their answer.
+
+    Nothing brings a withdrawn dispatch back: no action leads out of a final status (a resident
+    reopens a resolved issue, whose dispatches were never withdrawn). Staff who take the matter
+    up again (on the report it was merged into, say) send 派单 anew as they need."""
+    withdrawn = list(
+        Dispatch.objects.select_for_update(of=("self",))
+        .filter(issue=issue, status__in=Dispatch.OPEN)
+        .select_related("department")
+        .order_by("id")
+    )
+    for dispatch in withdrawn:
+        note = withdrawal_note(dispatch, issue)
+        dispatch.status = Dispatch.Status.WITHDRAWN
+        dispatch.result = note.text
+        dispatch.save(update_fields=["status", "result"])
+        record(issue, IssueEvent.Type.DISPATCH_WITHDRAWN, actor=actor, note=note, public=False)
+        for liaison in liaisons(dispatch.department_id):
+            notify.queue(
+                liaison,
+                key=f"dispatch-withdrawn:{dispatch.pk}:{liaison.pk}",
+                issue=issue,
+                subject=_("[%(ref)s] 派单 withdrawn: %(dept)s")
+                % {"ref": issue.reference, "dept": dispatch.department.name},
+                body=note.text,
+            )
+    return withdrawn
 
 
 def acknowledge_dispatch(dispatch: Dispatch, *, actor) -> Dispatch:

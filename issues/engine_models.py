@@ -52,6 +52,9 @@ class Dispatch(models.Model):
         ACKNOWLEDGED = "acknowledged", _("acknowledged")  # the department is on it
         DONE = "done", _("done")  # the department finished its part
         RETURNED = "returned", _("returned")  # the department says it is not theirs, with a reason
+        # The issue ended (closed, declined, merged) before the department finished: nothing is
+        # asked of it any more (issues.dispatch.withdraw_open_dispatches). `result` says why.
+        WITHDRAWN = "withdrawn", _("withdrawn")
 
     OPEN = (Status.SENT, Status.ACKNOWLEDGED)
 

@@ -221,8 +221,18 @@ def _tell_assignee(to, action: str, note: str):
 
 
 def assign_issue(issue: Issue, *, to, actor, note: str = "") -> Issue:
-    """Staff give an unassigned (or not yet accepted) issue to someone."""
+    """Staff give an unassigned (or not yet accepted) issue to someone. Before routing ran, this
+    is the routing: an urgent matter goes to its departments too (send_required_dispatches)."""
+    from .dispatch import send_required_dispatches
+
     now = timezone.now()
+    tell = _tell_assignee(to, "assigned", note)
+
+    def after(locked: Issue, old_status: str) -> None:
+        tell(locked, old_status)
+        if locked.routed_at == now:
+            send_required_dispatches(locked, actor=actor)
+
     return transition(
         issue.pk,
         Action.ASSIGN,
@@ -231,7 +241,7 @@ def assign_issue(issue: Issue, *, to, actor, note: str = "") -> Issue:
         note=note.strip(),
         check=_handler_check(actor, to),
         prepare=lambda locked, old: ["routed_at"] if _routed(locked, now) else [],
-        after=_tell_assignee(to, "assigned", note),
+        after=after,
         assignee=to,
         assigned_at=now,
     )
@@ -245,6 +255,11 @@ def _routed(issue: Issue, now: dt.datetime) -> bool:
 
 
 def reassign_issue(issue: Issue, *, to, actor, reason: str) -> Issue:
+    """Staff give the issue to someone else. Where the table sends it back to assigned (the new
+    person must accept), the previous handler's acceptance and visit are cleared, as on a hand
+    back (transitions._not_taken_on), and this round's deadlines count for the new person; where
+    it keeps its status (a coordinated matter, a community idea) the workstation's acceptance
+    stays."""
     reason = require_text(reason, _("Please give the reason for reassigning."))
     return transition(
         issue.pk,
@@ -283,9 +298,7 @@ def hand_back_issue(issue: Issue, *, actor, reason: str) -> Issue:
         public=False,
         check=must_be_staff_or_assignee(actor),
         after=after,
-        assignee=None,
-        accepted_at=None,
-        on_site_at=None,
+        assignee=None,  # back to new: the acceptance and the visit go too (transitions._not_taken_on)
     )
 
 
@@ -368,8 +381,9 @@ def merge_issue(issue: Issue, *, into: Issue, actor, reason: str = "") -> Issue:
     return duplicate
 
 
-def _change(issue: Issue, *, actor, event_type: str, note: Note | str, prepare) -> Issue:
-    """A change that is not a transition (priority, category): locked, checked, audited."""
+def _change(issue: Issue, *, actor, event_type: str, note: Note | str, prepare, after=None) -> Issue:
+    """A change that is not a transition (priority, category, kind): locked, checked, audited.
+    `after(issue)` runs in the same transaction, after the event."""
     with transaction.atomic():
         locked = Issue.objects.select_for_update().get(pk=issue.pk)
         must_be_staff(actor)(locked)
@@ -378,6 +392,8 @@ def _change(issue: Issue, *, actor, event_type: str, note: Note | str, prepare) 
         fields = prepare(locked)
         locked.save(update_fields=[*fields, "updated_at"])
         record(locked, event_type, actor=actor, note=note, public=False)
+        if after is not None:
+            after(locked)
     return locked
 
 
@@ -402,8 +418,18 @@ def labelled_note(label, reason: str) -> Note:
 
 
 def set_category(issue: Issue, *, category: Category | None, actor) -> Issue:
+    """An urgent matter given a category is sent to its departments (send_required_dispatches)."""
+    from .dispatch import send_required_dispatches
+
     def prepare(locked: Issue) -> list[str]:
         locked.category = category
         return ["category"]
 
-    return _change(issue, actor=actor, event_type=IssueEvent.Type.CATEGORY, note=str(category or "—"), prepare=prepare)
+    return _change(
+        issue,
+        actor=actor,
+        event_type=IssueEvent.Type.CATEGORY,
+        note=str(category or "—"),
+        prepare=prepare,
+        after=lambda locked: send_required_dispatches(locked, actor=actor),
+    )

@@ -54,7 +54,12 @@ OPEN_STATUSES = frozenset(
         Status.REOPENED,
     }
 )
+# The ends of the table (no action leads on from them): the issue's open 派单 are withdrawn.
 FINAL_STATUSES = frozenset({Status.CLOSED, Status.DECLINED, Status.MERGED})
+# Statuses in which nobody has taken the issue on (yet, or again): new or handed back, given to
+# someone who has not accepted, reopened. A transition into one clears the accept and on-site
+# times (issues.transitions), so the next person accepts and goes on site again.
+UNACCEPTED_STATUSES = frozenset({Status.NEW, Status.ASSIGNED, Status.REOPENED})
 
 
 class Action(models.TextChoices):

@@ -268,6 +268,7 @@ class IssueEvent(models.Model):
         DISPATCH_DONE = "dispatch_done", _("department done")
         DISPATCH_RETURN = "dispatch_return", _("department returned it")
         DISPATCH_LATE = "dispatch_late", _("department deadline missed")
+        DISPATCH_WITHDRAWN = "dispatch_recall", _("dispatch withdrawn")  # the issue ended first
         OVERRIDE = "override", _("resolved with open dispatches")
         RESIDENT_NOTE = "resident_note", _("the resident added something")
         UNCONFIRMED = "unconfirmed", _("closed without the resident's answer")

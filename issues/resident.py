@@ -17,6 +17,7 @@ from minqing import rows
 from workstations.models import Location
 
 from . import keywords, lifecycle, notify
+from .dispatch import withdraw_open_dispatches
 from .lifecycle import Action, Status
 from .models import Issue, IssueEvent, IssuePhoto, Kind, hash_token
 from .notes import split, system_note
@@ -154,5 +155,6 @@ def close_unconfirmed(*, now: dt.datetime | None = None, batch: int = 500) -> in
                 note=note,
                 note_source=source,
             )
+            withdraw_open_dispatches(issue, actor=None)
         closed += 1
     return closed

@@ -22,7 +22,7 @@ from minqing import config_cache, rows
 from workstations.services import grid_worker_for
 
 from . import lifecycle, notify, sla
-from .dispatch import create_dispatch
+from .dispatch import send_required_dispatches
 from .lifecycle import Action, Status
 from .models import Category, Issue, IssueEvent, Kind, Outbox
 from .notes import system_note
@@ -76,7 +76,9 @@ def _on_duty(issue: Issue, now: dt.datetime):
 
 def route_issue(issue_id: int) -> Issue | None:
     """Give a new issue to whoever is on duty for its grid; for an urgent one, send 派单 to its
-    category's departments at the same time. Returns None if it was routed already."""
+    category's departments at the same time (issues.dispatch.send_required_dispatches, also when
+    staff got to the issue first). Returns None if it was routed already (staff assigning it
+    before routing ran did both)."""
     now = timezone.now()
     with transaction.atomic():
         issue = (
@@ -90,8 +92,11 @@ def route_issue(issue_id: int) -> Issue | None:
             return None
         issue.routed_at = now
         if issue.status != Status.NEW or issue.assignee_id:
-            # Staff got to it first (assigned, answered, merged, put on hold): nothing to route.
+            # Staff got to it first (assigned, answered, merged, put on hold): nothing to route,
+            # but an urgent matter still goes to its departments (if it is open and they have not
+            # had it yet).
             issue.save(update_fields=["routed_at", "updated_at"])
+            send_required_dispatches(issue, inline=True)
             return issue
         worker = _on_duty(issue, now)
         if worker is None:
@@ -141,7 +146,5 @@ def route_issue(issue_id: int) -> Issue | None:
                 body=_("Your report %(ref)s has been given to a grid worker.") % {"ref": issue.reference},
                 inline=True,
             )
-        if issue.kind == Kind.URGENT and issue.category_id:
-            for department in issue.category.departments.filter(subdistrict__workstations=issue.workstation_id):
-                create_dispatch(issue, department, due_at=issue.resolve_due_at, inline=True)
+        send_required_dispatches(issue, inline=True)
     return issue

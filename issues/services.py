@@ -326,8 +326,8 @@ def reopen_issue(issue: Issue, *, reason: str) -> Issue:
     now = timezone.now()
 
     def new_round(locked: Issue, old_status: str) -> list[str]:
-        locked.resolved_at = locked.accepted_at = locked.on_site_at = None
-        return ["resolved_at", "accepted_at", "on_site_at", *sla.start_round(locked, now)]
+        locked.resolved_at = None  # and, being reopened, the acceptance and the visit (transitions)
+        return ["resolved_at", *sla.start_round(locked, now)]
 
     def tell(locked: Issue, old_status: str) -> None:
         people = [locked.assignee] if locked.assignee_id else station_heads(locked.workstation_id)
@@ -392,8 +392,10 @@ def _resumable(issue: Issue, kind: str) -> bool:
 
 def set_kind(issue: Issue, *, kind: str, actor: User, reason: str = "") -> Issue:
     """Staff correct the kind (a "consult" that is really urgent): the deadlines are re-planned
-    from the round's start with the new kind's policy. Refused where the new kind's flow has no
+    from the round's start with the new kind's policy, and an issue made urgent is sent to its
+    category's departments (send_required_dispatches). Refused where the new kind's flow has no
     way on from the current status."""
+    from .dispatch import send_required_dispatches
     from .handling import _change, labelled_note
 
     if kind not in Kind.values:
@@ -411,7 +413,14 @@ def set_kind(issue: Issue, *, kind: str, actor: User, reason: str = "") -> Issue
         return ["kind", *_replan(locked)]
 
     note = labelled_note(Kind(kind).label, reason)
-    return _change(issue, actor=actor, event_type=IssueEvent.Type.KIND, note=note, prepare=prepare)
+    return _change(
+        issue,
+        actor=actor,
+        event_type=IssueEvent.Type.KIND,
+        note=note,
+        prepare=prepare,
+        after=lambda locked: send_required_dispatches(locked, actor=actor),
+    )
 
 
 def add_work_note(issue: Issue, *, actor: User, note: str = "", photos=()) -> IssueEvent:
@@ -470,7 +479,5 @@ def request_coordination(issue: Issue, *, actor: User, reason: str) -> Issue:
         check=must_be_assignee(actor),
         prepare=prepare,
         after=after,
-        assignee=None,
-        accepted_at=None,
-        on_site_at=None,
+        assignee=None,  # back to new: the acceptance and the visit go too (transitions._not_taken_on)
     )

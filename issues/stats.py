@@ -283,6 +283,7 @@ def by_department(issues: QuerySet, *, now: dt.datetime | None = None) -> list[D
     now = now or timezone.now()
     rows = (
         Dispatch.objects.filter(issue__in=issues.order_by().values("pk"))
+        .exclude(status=Dispatch.Status.WITHDRAWN)  # the issue ended first: not the department's to answer for
         .values("department", "department__name")
         .annotate(
             sent=Count("pk"),

@@ -127,6 +127,8 @@ def transition(
         for field, value in changes.items():
             setattr(issue, field, value)
         fields = {"status", "updated_at", *changes}
+        if new_status in lifecycle.UNACCEPTED_STATUSES:
+            fields.update(_not_taken_on(issue))
         if prepare is not None:
             fields.update(prepare(issue, old_status))
         if "sla_next_at" not in fields:
@@ -134,9 +136,21 @@ def transition(
             fields.add("sla_next_at")
         issue.save(update_fields=sorted(fields))
         record(issue, event_type, actor=actor, note=note, public=public, old_status=old_status, new_status=new_status)
+        if new_status in lifecycle.FINAL_STATUSES:
+            from .dispatch import withdraw_open_dispatches
+
+            withdraw_open_dispatches(issue, actor=actor)
         if after is not None:
             after(issue, old_status)
     return issue
+
+
+def _not_taken_on(issue: Issue) -> list[str]:
+    """Into a status where nobody has taken the issue on (handed back, reassigned, reopened):
+    no acceptance and no visit are on record, so whoever has it next accepts and goes on site
+    again, and the deadlines of those steps count for them."""
+    issue.accepted_at = issue.on_site_at = None
+    return ["accepted_at", "on_site_at"]
 
 
 def status_label(status: str) -> str:

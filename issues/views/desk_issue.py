@@ -153,19 +153,21 @@ def _triage(request, issue: Issue, actor) -> str:
 
 
 def _triage_fields(post, issue: Issue, actor) -> list:
-    changed = []
-    if post.get("kind") and post["kind"] != issue.kind:
-        issue = services.set_kind(issue, kind=post["kind"], actor=actor, reason=post.get("reason", ""))
-        changed.append(_("kind"))
-    if post.get("priority") and post["priority"] != issue.priority:
-        issue = services.set_priority(issue, priority=post["priority"], actor=actor, reason=post.get("reason", ""))
-        changed.append(_("priority"))
+    """The category and the priority first, the kind last: an issue made urgent is sent to the
+    departments of its new category, with the deadline of its new priority."""
+    changed = {}
     if "category" in post:
         category = Category.objects.filter(pk=int_or_none(post["category"])).first()
         if (category.pk if category else None) != issue.category_id:
-            services.set_category(issue, category=category, actor=actor)
-            changed.append(_("category"))
-    return changed
+            issue = services.set_category(issue, category=category, actor=actor)
+            changed["category"] = _("category")
+    if post.get("priority") and post["priority"] != issue.priority:
+        issue = services.set_priority(issue, priority=post["priority"], actor=actor, reason=post.get("reason", ""))
+        changed["priority"] = _("priority")
+    if post.get("kind") and post["kind"] != issue.kind:
+        issue = services.set_kind(issue, kind=post["kind"], actor=actor, reason=post.get("reason", ""))
+        changed["kind"] = _("kind")
+    return [changed[name] for name in ("kind", "priority", "category") if name in changed]
 
 
 def _assign(request, issue: Issue, actor) -> str:

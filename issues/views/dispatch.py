@@ -39,10 +39,20 @@ def dispatches(request: HttpRequest) -> HttpResponse:
     _must_be_liaison(request.user)
     rows = _scoped(request.user).select_related("department", "issue__location", "issue__workstation")
     open_rows = list(rows.filter(status__in=Dispatch.OPEN).order_by("due_at", "id"))
-    closed_rows = list(rows.exclude(status__in=Dispatch.OPEN).order_by("-created_at", "-id")[:RECENT])
+    closed_rows = list(
+        rows.exclude(status__in=Dispatch.OPEN)
+        .select_related("issue__merged_into")
+        .order_by("-created_at", "-id")[:RECENT]
+    )
     now = timezone.now()
     for row in open_rows:
         row.is_late = row.due_at < now
+    for row in closed_rows:
+        # What the department did or why it returned it; for a withdrawn one, why, in the
+        # reader's language (`result` keeps it in the language it was written in).
+        row.outcome = (
+            dispatching.withdrawal_note(row, row.issue).text if row.status == Dispatch.Status.WITHDRAWN else row.result
+        )
     return render(
         request,
         "issues/dispatch_list.html",

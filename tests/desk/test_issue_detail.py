@@ -60,6 +60,24 @@ def test_triage_sets_kind_priority_and_category_with_events(world, issue):
     assert {"kind", "priority"} <= set(IssueEvent.objects.filter(issue=issue).values_list("type", flat=True))
 
 
+def test_triage_to_urgent_with_a_new_category_sends_only_the_new_category_s_departments(world, issue):
+    from issues.models import Category
+
+    gas = factories.department(world.ws.subdistrict, name="燃气公司")
+    lifts = factories.department(world.ws.subdistrict, name="电梯维保公司")
+    old = Category.objects.create(name="燃气", slug="gas")
+    old.departments.add(gas)
+    new = Category.objects.create(name="电梯", slug="lifts")
+    new.departments.add(lifts)
+    services.set_category(issue, category=old, actor=world.staff)
+    response = act(client_for(world.staff), issue, "triage", kind="urgent", priority="high", category=new.pk)
+    assert "Saved: kind, priority, category." in messages_of(response)
+    issue.refresh_from_db()
+    dispatch = Dispatch.objects.get(issue=issue)
+    assert (dispatch.department, dispatch.required) == (lifts, True)
+    assert dispatch.due_at == issue.resolve_due_at  # the urgent, high-priority deadline
+
+
 def test_answer_with_faq_suggestion(world, issue):
     act(client_for(world.staff), issue, "answer", answer="已联系物业，今天修好", make_faq="on")
     issue.refresh_from_db()

@@ -100,6 +100,8 @@ def test_departments_table(world, now):
         issue=a, department=department, due_at=now - H, status="done", done_at=now - 2 * H, acknowledged_at=now - 3 * H
     )
     Dispatch.objects.create(issue=b, department=department, due_at=now - H)  # open and late
+    # Withdrawn when its issue ended before the department answered: not the department's to count.
+    Dispatch.objects.create(issue=b, department=department, due_at=now - H, status="withdrawn", acknowledged_at=now)
     (row,) = stats.by_department(Issue.objects.all(), now=now)
     assert (row.sent, row.done, row.done_in_time, row.open_late, row.acknowledged) == (2, 1, 1, 1, 1)
     assert row.on_time_rate == 50.0

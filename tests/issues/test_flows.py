@@ -119,6 +119,38 @@ def test_hand_back_and_reassign(world):
     assert (reassigned.actor, reassigned.note, reassigned.is_public) == (world.staff, "张伟更熟悉", False)
 
 
+@pytest.mark.parametrize("kind", ["urgent", "consult"])
+def test_the_new_assignee_of_a_reassigned_issue_accepts_and_arrives_again(world, kind):
+    issue, _ = factories.issue(world.loc, kind=kind)
+    services.accept_issue(issue, actor=world.worker)
+    services.arrive_issue(issue, actor=world.worker)
+    services.reassign_issue(issue, to=world.worker2, actor=world.staff, reason="张伟在现场附近")
+    issue.refresh_from_db()
+    assert (issue.status, issue.assignee, issue.accepted_at, issue.on_site_at) == (
+        Status.ASSIGNED,
+        world.worker2,
+        None,
+        None,
+    )
+    with pytest.raises(IllegalTransition):  # not accepted yet: nothing to arrive for
+        services.arrive_issue(issue, actor=world.worker2)
+    services.accept_issue(issue, actor=world.worker2)
+    services.arrive_issue(issue, actor=world.worker2)
+    issue.refresh_from_db()
+    assert issue.accepted_at is not None and issue.on_site_at is not None
+
+
+def test_reassigning_a_coordinated_matter_keeps_the_time_the_workstation_took_it_on(world):
+    """Complex and community reassignments keep their status (the table's SAME): nobody has to
+    accept again, so the acceptance stays met."""
+    issue, _ = factories.issue(world.loc, kind="complex")
+    services.triage_issue(issue, actor=world.staff)
+    accepted_at = Issue.objects.get(pk=issue.pk).accepted_at
+    services.reassign_issue(issue, to=world.worker2, actor=world.staff, reason="换人跟进")
+    issue.refresh_from_db()
+    assert (issue.status, issue.assignee, issue.accepted_at) == (Status.TRIAGED, world.worker2, accepted_at)
+
+
 def test_only_people_of_the_workstation_can_be_given_an_issue(world):
     issue, _ = factories.issue(world.loc, kind="consult", route=False)
     with pytest.raises(services.IssueError):

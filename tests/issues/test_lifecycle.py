@@ -213,3 +213,12 @@ def test_the_refusal_message_names_the_status_in_words():
         message = str(IllegalTransition("on_site", "confirm", "urgent").message)
     assert "on site" in message
     assert "%(" not in message and "on_site" not in message
+
+
+def test_an_issue_waits_for_someone_to_take_it_on_where_it_can_be_accepted_and_when_new():
+    """issues.transitions clears the accept and on-site times on the way into these statuses
+    (hand back, reassign, reopen alike): whoever has it next accepts again."""
+    from issues.lifecycle import TABLE, UNACCEPTED_STATUSES
+
+    accept_from = {status for (_kind, status, action) in TABLE if action == Action.ACCEPT}
+    assert UNACCEPTED_STATUSES == {"new", "assigned", "reopened"} == accept_from | {"new"}
