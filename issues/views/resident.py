@@ -139,6 +139,7 @@ def _submit_report(request: HttpRequest, location: Location) -> HttpResponse:
             _kept_form(request),
             status=429,
             notice=_("Many reports were sent from here in the last hour. Please wait a while and send again."),
+            busy=True,
         )
     form = ReportForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -173,6 +174,7 @@ def _report_page(
     *,
     status: int = 200,
     notice: str = "",
+    busy: bool = False,
     csrf_token: str | None = None,
 ) -> HttpResponse:
     context = {
@@ -180,6 +182,7 @@ def _report_page(
         "workstation": location.grid.neighbourhood.workstation,
         "form": form,
         "notice": notice,
+        "busy": busy,  # refused by a rate limit: what cannot wait goes by phone
         # A browser never re-sends chosen files with a page it gets back.
         "photos_lost": request.method == "POST" and bool(request.FILES),
         # For the browser's "this sounds urgent" hint (issues.keywords; cached, no query).

@@ -179,6 +179,15 @@
       });
       input.setCustomValidity(problems.length ? problems[0] : "");
       input.setAttribute("aria-invalid", problems.length ? "true" : "false");
+      // A screen reader reads the problems when the picker gets focus (the box's id is
+      // "<input id>_error", as Django links a field to its server-side errors).
+      var described = (input.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
+        return id && id !== box.id;
+      });
+      if (problems.length && box.id) {
+        described.push(box.id);
+      }
+      input.setAttribute("aria-describedby", described.join(" "));
     }
 
     input.addEventListener("change", function () {

@@ -143,6 +143,17 @@ def test_a_location_over_its_limit_gets_a_friendly_429(world, published, setting
     assert Issue.objects.count() == 1
 
 
+def test_the_busy_message_gives_the_workstations_phone_for_what_cannot_wait(world, published, settings):
+    settings.RATELIMIT_ENABLE = True
+    settings.RATELIMIT_REPORTS_PER_LOCATION = 0
+    world.ws.phone = "021-64370125"
+    world.ws.save(update_fields=["phone"])
+    html = post(english(), world.loc).content.decode()
+    alert = re.search(r'<div class="alert alert-error" role="alert">(.*?)</div>', html, re.S).group(1)
+    assert "Please wait a while and send again." in alert
+    assert 'href="tel:021-64370125"' in alert
+
+
 def test_csrf_stays_on(world):
     client = Client(enforce_csrf_checks=True)
     assert client.post(world.loc.report_path(), {"description": "路灯坏了"}).status_code == 403
