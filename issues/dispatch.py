@@ -11,7 +11,7 @@ import datetime as dt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -62,6 +62,7 @@ def open_required(issue: Issue):
     return Dispatch.objects.filter(issue=issue, required=True, status__in=Dispatch.OPEN)
 
 
+@translation.override(settings.LANGUAGE_CODE)  # the workstation's language, not the actor's page's
 def _tell_liaisons(dispatch: Dispatch, issue: Issue, *, inline: bool) -> None:
     for liaison in liaisons(dispatch.department_id):
         notify.queue(
@@ -174,6 +175,7 @@ def _act(dispatch_id: int, *, actor, allowed: tuple[str, ...], event_type: str, 
     return dispatch
 
 
+@translation.override(settings.LANGUAGE_CODE)  # the workstation's language, not the liaison's page's
 def _tell_handler(issue: Issue, dispatch: Dispatch, event_type: str, note: str) -> None:
     """The person handling the issue (or the station heads) hears when a department finishes or
     returns its part."""
@@ -256,16 +258,21 @@ def withdraw_open_dispatches(issue: Issue, *, actor=None) -> list[Dispatch]:
         dispatch.result = note.text
         dispatch.save(update_fields=["status", "result"])
         record(issue, IssueEvent.Type.DISPATCH_WITHDRAWN, actor=actor, note=note, public=False)
-        for liaison in liaisons(dispatch.department_id):
-            notify.queue(
-                liaison,
-                key=f"dispatch-withdrawn:{dispatch.pk}:{liaison.pk}",
-                issue=issue,
-                subject=_("[%(ref)s] 派单 withdrawn: %(dept)s")
-                % {"ref": issue.reference, "dept": dispatch.department.name},
-                body=note.text,
-            )
+        _tell_withdrawn(dispatch, issue)
     return withdrawn
+
+
+@translation.override(settings.LANGUAGE_CODE)  # the workstation's language, not the actor's page's
+def _tell_withdrawn(dispatch: Dispatch, issue: Issue) -> None:
+    for liaison in liaisons(dispatch.department_id):
+        notify.queue(
+            liaison,
+            key=f"dispatch-withdrawn:{dispatch.pk}:{liaison.pk}",
+            issue=issue,
+            subject=_("[%(ref)s] 派单 withdrawn: %(dept)s")
+            % {"ref": issue.reference, "dept": dispatch.department.name},
+            body=withdrawal_note(dispatch, issue).text,
+        )
 
 
 def acknowledge_dispatch(dispatch: Dispatch, *, actor) -> Dispatch:

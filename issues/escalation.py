@@ -254,18 +254,20 @@ def advance(
     ladder_due = (misses and issue.escalate_at is None) or (issue.escalate_at is not None and issue.escalate_at <= now)
     if ladder_due:
         if issue.escalation_level < TOP and sla.breached(issue, now):
-            clock, step = _ladder_clock(issue, calendar, table, {} if clocks is None else clocks)
-            issue.escalation_level += 1
-            fired = issue.escalation_level
-            issue.escalate_at = clock.add(now, step) if issue.escalation_level < TOP else None
+            fired = climb(issue, now, calendar=calendar, table=table, clocks=clocks)
         else:
             issue.escalate_at = None
     issue.sla_next_at = sla.next_check(issue)
     return reminders, misses, fired
 
 
-def _issue_url(issue) -> str:
-    return settings.SITE_URL + f"/staff/issues/{issue.pk}/"
+def climb(issue, now: dt.datetime, *, calendar: sla.WorkCalendar, table, clocks: dict | None = None) -> int:
+    """Move `issue` one level up the ladder now (below the top); the next level is due one
+    `escalate_every` later. Returns the new level. The caller sets `sla_next_at`."""
+    clock, step = _ladder_clock(issue, calendar, table, {} if clocks is None else clocks)
+    issue.escalation_level += 1
+    issue.escalate_at = clock.add(now, step) if issue.escalation_level < TOP else None
+    return issue.escalation_level
 
 
 # --- Writing a batch: a statement per table ----------------------------------------------------
@@ -305,6 +307,13 @@ class _Texts:
             name: _("The %(what)s deadline was missed.") % {"what": what} for name, what in self.what.items()
         }
         self.escalated_note = _("Level %(n)d (%(level)s): %(names)s")
+        self.nobody_note = _(
+            "Level %(n)d (%(level)s): nobody is set for this level (escalation contacts in the admin); "
+            "the next level is told now."
+        )
+        self.nobody_top_note = _(
+            "Level %(n)d (%(level)s): nobody is set for this level (escalation contacts in the admin)."
+        )
         self.overdue_subject = _("[%(ref)s] Overdue: %(loc)s")
         self.overdue_body = _("The %(what)s deadline of %(ref)s was missed. %(url)s")
 
@@ -340,22 +349,33 @@ def _sweep_issues(now: dt.datetime, *, batch: int, ids: list[int] | None = None)
                 what = text.what[name]
                 events.append((issue.id, REMINDED, text.remind_note % {"what": what, "when": when}, False))
                 subject = text.remind_subject % {"ref": issue.reference, "what": what, "when": when}
-                body = text.remind_body % {"text": issue.description, "url": _issue_url(issue)}
                 for user in audience.handler(issue):
                     messages += audience.message(
                         user,
                         key=f"remind:{issue.id}:{name}:{due.isoformat()}:{user.pk}",
                         issue_id=issue.id,
                         subject=subject,
-                        body=body,
+                        body=text.remind_body % {"text": issue.description, "url": notify.issue_link(user.pk, issue)},
                     )
             for name in misses:
                 events.append((issue.id, OVERDUE, text.missed[name], False))
             if fired is not None:
                 counts["escalated"] += 1
                 people = audience.at(issue, fired)
-                note = text.escalated_note % {"n": fired, "level": text.levels[fired], "names": names(people)}
-                events.append((issue.id, ESCALATED, note, False))
+                while not people:
+                    # Nobody at this level (no area secretary set, say): on the timeline, and the
+                    # next level hears now rather than one step later.
+                    level = {"n": fired, "level": text.levels[fired]}
+                    if fired >= TOP:
+                        events.append((issue.id, ESCALATED, text.nobody_top_note % level, False))
+                        break
+                    events.append((issue.id, ESCALATED, text.nobody_note % level, False))
+                    fired = climb(issue, now, calendar=calendar, table=table, clocks=clocks)
+                    issue.sla_next_at = sla.next_check(issue)
+                    people = audience.at(issue, fired)
+                else:
+                    note = text.escalated_note % {"n": fired, "level": text.levels[fired], "names": names(people)}
+                    events.append((issue.id, ESCALATED, note, False))
                 missed = "、".join(
                     text.what[n]
                     for n, _m, _b in sla.DEADLINES
@@ -363,8 +383,12 @@ def _sweep_issues(now: dt.datetime, *, batch: int, ids: list[int] | None = None)
                 )
                 round_ = issue.sla_started_at.isoformat() if issue.sla_started_at else ""
                 subject = text.overdue_subject % {"ref": issue.reference, "loc": issue.location_name}
-                body = text.overdue_body % {"what": missed, "ref": issue.reference, "url": _issue_url(issue)}
                 for user in people:
+                    body = text.overdue_body % {
+                        "what": missed,
+                        "ref": issue.reference,
+                        "url": notify.issue_link(user.pk, issue),
+                    }
                     messages += audience.message(
                         user,
                         key=f"escalated:{issue.id}:{round_}:{fired}:{user.pk}",
@@ -404,6 +428,7 @@ def _sweep_dispatches(now: dt.datetime, *, batch: int) -> int:
         ).select_related("user"):
             liaisons.setdefault(role.department_id, []).append(role.user)
         events, messages = [], []
+        liaison_ids = {u.pk for people in liaisons.values() for u in people}
         for d in dispatches:
             events.append(
                 (
@@ -423,7 +448,13 @@ def _sweep_dispatches(now: dt.datetime, *, batch: int) -> int:
                     subject=_("[%(ref)s] 派单 overdue: %(dept)s")
                     % {"ref": d.issue.reference, "dept": d.department.name},
                     body=_("The dispatch to %(dept)s was due at %(when)s.")
-                    % {"dept": d.department.name, "when": timezone.localtime(d.due_at).strftime("%Y-%m-%d %H:%M")},
+                    % {"dept": d.department.name, "when": timezone.localtime(d.due_at).strftime("%Y-%m-%d %H:%M")}
+                    + "\n"
+                    + (
+                        f"{settings.SITE_URL}/dispatches/"
+                        if user.pk in liaison_ids
+                        else notify.issue_link(user.pk, d.issue)
+                    ),
                 )
         _write(events, messages)
     return len(dispatches)

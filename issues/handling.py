@@ -214,7 +214,7 @@ def _tell_assignee(to, action: str, note: str):
             locked,
             key=f"{action}:{locked.pk}:{to.pk}:{locked.assigned_at.isoformat()}",
             subject=_("New task at %(loc)s") % {"loc": locked.location},
-            body=f"{locked.description}\n{note}".strip(),
+            body="\n".join(part for part in (locked.description, note, notify.issue_link(to.pk, locked)) if part),
         )
 
     return after

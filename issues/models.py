@@ -3,6 +3,7 @@
 import hashlib
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -73,6 +74,42 @@ class SLAPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.get_priority_display()}"
+
+    # About a year in each unit: deadlines further out are a typing error, and past the working
+    # calendar's reach (issues.sla) they would make every new report of this kind fail.
+    MAX_WITHIN = {Unit.MINUTES: 366 * 24 * 60, Unit.DAYS: 366, Unit.WORKING_DAYS: 250}
+
+    def clean(self) -> None:
+        """Targets that make sense together: each at least 1 (an empty accept or on-site target
+        means none), within about a year, and in order: accepted, on site, resolved."""
+        errors: dict[str, str] = {}
+        targets = {
+            "accept_within": self.accept_within,
+            "arrive_within": self.arrive_within,
+            "resolve_within": self.resolve_within,
+            "escalate_every": self.escalate_every,
+        }
+        longest = self.MAX_WITHIN.get(self.unit)
+        for name, value in targets.items():
+            if value is None:
+                continue
+            if value < 1:
+                optional = name in ("accept_within", "arrive_within")
+                errors[name] = (
+                    _("Give at least 1, or leave it empty for no deadline.") if optional else _("Give at least 1.")
+                )
+            elif longest is not None and value > longest:
+                errors[name] = _("At most %(max)d in this unit (about a year).") % {"max": longest}
+        accept, arrive, resolve = self.accept_within, self.arrive_within, self.resolve_within
+        if resolve and "resolve_within" not in errors:
+            if accept and "accept_within" not in errors and accept > resolve:
+                errors["accept_within"] = _("The acceptance target cannot be longer than the resolution target.")
+            if arrive and "arrive_within" not in errors and arrive > resolve:
+                errors["arrive_within"] = _("The on-site target cannot be longer than the resolution target.")
+        if accept and arrive and not errors.keys() & {"accept_within", "arrive_within"} and accept > arrive:
+            errors["accept_within"] = _("The acceptance target cannot be longer than the on-site target.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class WorkdayOverride(models.Model):

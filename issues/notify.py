@@ -13,6 +13,7 @@ template messages (logging stand-ins: a real gateway plugs in by naming its clas
 import datetime as dt
 import json
 import logging
+import re
 import urllib.request
 from collections.abc import Iterable
 from functools import cache
@@ -21,8 +22,9 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from .models import Channel, Issue, Notification, NotificationPreference, mask_phone
 
@@ -47,7 +49,8 @@ class LoggingSmsChannel:
     settings.NOTIFY_CHANNELS["sms"]."""
 
     def send(self, notification: Notification) -> None:
-        logger.info("SMS to %s: %s", mask_phone(notification.address), notification.body)
+        body = TRACKING_LINK_RE.sub(r"\1…/", notification.body)  # the link is the resident's key
+        logger.info("SMS to %s: %s", mask_phone(notification.address), body)
 
 
 class LoggingWeChatChannel:
@@ -142,6 +145,14 @@ def build(
     ] or [Notification(key=key[:200], channel=Channel.EMAIL, user=user, issue=issue, subject=subject[:200], body=body)]
 
 
+def issue_link(user_id: int | None, issue) -> str:
+    """The page of `issue` that the person `user_id` can open from a message: their task
+    (/tasks/<id>/) if it is theirs, else the desk's page of it (staff, heads, the ladder)."""
+    if user_id is not None and user_id == issue.assignee_id:
+        return f"{settings.SITE_URL}/tasks/{issue.pk}/"
+    return f"{settings.SITE_URL}/staff/issues/{issue.pk}/"
+
+
 def build_for_resident(issue: Issue, *, key: str, body: str) -> list[Notification]:
     """An SMS to the resident's phone, if they left one."""
     if not issue.reporter_phone:
@@ -156,6 +167,24 @@ def build_for_resident(issue: Issue, *, key: str, body: str) -> list[Notificatio
             body=body,
         )
     ]
+
+
+TRACKING_LINK_RE = re.compile(r"(/t/)[^/\s]+/")
+
+
+def with_tracking_link(notification: Notification) -> str:
+    """A resident's message as sent: the body, then the link to their tracking page, where they
+    follow, confirm or reopen the report. It is added only when sending: we keep a digest of the
+    tracking token, never the token, and can rebuild it only from the report's idempotency key
+    (issues.services.tracking_token_for); a report sent without a key gets the body alone."""
+    issue = notification.issue
+    if issue is None or not issue.idempotency_key:
+        return notification.body
+    from .services import tracking_token_for
+
+    url = f"{settings.SITE_URL}/t/{tracking_token_for(issue.idempotency_key)}/"
+    with translation.override(settings.LANGUAGE_CODE):  # residents are written to in Chinese
+        return notification.body + "\n" + _("Follow it here: %(url)s") % {"url": url}
 
 
 def save(rows: Iterable[Notification], *, inline: bool) -> list[Notification]:
@@ -233,6 +262,8 @@ def deliver(notification_id: int) -> bool:
         # Nowhere to send (no email, no preference): on record, and done.
         Notification.objects.filter(pk=notification_id).update(sent_at=timezone.now(), last_error="no address")
         return True
+    if notification.user_id is None:
+        notification.body = with_tracking_link(notification)  # to the resident; never saved
     try:
         channel(notification.channel).send(notification)
     except Exception as exc:  # noqa: BLE001 - a gateway outage must not undo the work; retried later

@@ -137,7 +137,11 @@ def route_issue(issue_id: int) -> Issue | None:
                 issue=issue,
                 subject=_("[%(ref)s] New task at %(loc)s") % {"ref": issue.reference, "loc": issue.location},
                 body=_("%(kind)s: %(text)s\nOpen your task list: %(url)s")
-                % {"kind": issue.get_kind_display(), "text": issue.description, "url": settings.SITE_URL + "/tasks/"},
+                % {
+                    "kind": issue.get_kind_display(),
+                    "text": issue.description,
+                    "url": notify.issue_link(worker.pk, issue),
+                },
                 inline=True,
             )
             notify.queue_resident(

@@ -8,8 +8,10 @@ one atomic block. Services in issues.services, issues.handling and issues.dispat
 import logging
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from workstations import scope
@@ -141,7 +143,9 @@ def transition(
 
             withdraw_open_dispatches(issue, actor=actor)
         if after is not None:
-            after(issue, old_status)
+            # What others are told is in the workstation's language, not the actor's page's.
+            with translation.override(settings.LANGUAGE_CODE):
+                after(issue, old_status)
     return issue
 
 

@@ -24,6 +24,7 @@ from workstations import scope
 from workstations.models import Location
 
 from .. import services
+from ..dispatch import open_required
 from ..lifecycle import OPEN_STATUSES, Action, Status, allowed_actions
 from ..models import Intake, Issue
 from ..notes import Note, system_note
@@ -74,6 +75,15 @@ def _my_task(request: HttpRequest, pk: int) -> Issue:
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     issue = _decorate(_my_task(request, pk), timezone.now())
     allowed = set(allowed_actions(issue.status, issue.kind))
+    waiting_for = ""
+    if Action.RESOLVE in allowed:
+        # Required 派单 still open: resolving would be refused (only staff may override), so the
+        # page says what it waits for instead of offering the form.
+        pending = open_required(issue).select_related("department").order_by("id")
+        if names := "、".join(d.department.name for d in pending):
+            waiting_for = _("Waiting for: %(depts)s. Staff can resolve anyway with a written reason.") % {
+                "depts": names
+            }
     return render(
         request,
         "issues/task_detail.html",
@@ -85,6 +95,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": issue.events.select_related("actor"),
             "photos": issue.photos.all(),
             "note_max_length": RESOLUTION_MAX_LENGTH,
+            "waiting_for": waiting_for,
         },
     )
 
