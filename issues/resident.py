@@ -9,7 +9,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -156,5 +156,25 @@ def close_unconfirmed(*, now: dt.datetime | None = None, batch: int = 500) -> in
                 note_source=source,
             )
             withdraw_open_dispatches(issue, actor=None)
+            _tell_closed_unanswered(issue)
         closed += 1
     return closed
+
+
+def _tell_closed_unanswered(issue: Issue) -> None:
+    """The resident who left a phone hears that the report was closed for want of an answer, and
+    what to do if it is not solved."""
+    values = {"ref": issue.reference, "n": settings.RESIDENT_CONFIRM_DAYS, "phone": issue.workstation.phone}
+    with translation.override(settings.LANGUAGE_CODE):  # residents are written to in Chinese
+        if values["phone"]:
+            body = _(
+                "Your report %(ref)s was closed because we had no answer within %(n)d days. If it is not "
+                "solved, please report it again or call the workstation: %(phone)s."
+            )
+        else:
+            body = _(
+                "Your report %(ref)s was closed because we had no answer within %(n)d days. If it is not "
+                "solved, please report it again."
+            )
+        body = body % values
+    notify.queue_resident(issue, key=f"resident:closed-unanswered:{issue.pk}", body=body)

@@ -14,7 +14,7 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -78,9 +78,10 @@ def route_issue(issue_id: int) -> Issue | None:
     """Give a new issue to whoever is on duty for its grid; for an urgent one, send 派单 to its
     category's departments at the same time (issues.dispatch.send_required_dispatches, also when
     staff got to the issue first). Returns None if it was routed already (staff assigning it
-    before routing ran did both)."""
+    before routing ran did both). What it tells people is written in the workstation's language,
+    whichever request or worker runs it."""
     now = timezone.now()
-    with transaction.atomic():
+    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
         issue = (
             Issue.objects.select_for_update()
             .select_related("location", "grid")
@@ -96,6 +97,7 @@ def route_issue(issue_id: int) -> Issue | None:
             # but an urgent matter still goes to its departments (if it is open and they have not
             # had it yet).
             issue.save(update_fields=["routed_at", "updated_at"])
+            _tell_resident_received(issue)
             send_required_dispatches(issue, inline=True)
             return issue
         worker = _on_duty(issue, now)
@@ -117,6 +119,7 @@ def route_issue(issue_id: int) -> Issue | None:
                     % {"ref": issue.reference, "loc": issue.location},
                     inline=True,
                 )
+            _tell_resident_received(issue)
         else:
             old = issue.status
             issue.status = lifecycle.target_of(issue.status, Action.ASSIGN, issue.kind)
@@ -152,3 +155,15 @@ def route_issue(issue_id: int) -> Issue | None:
             )
         send_required_dispatches(issue, inline=True)
     return issue
+
+
+def _tell_resident_received(issue: Issue) -> None:
+    """Routing gave the report to nobody (staff had it first, or no grid worker is set): the
+    resident who left a phone still hears, once, that it arrived and who will arrange it."""
+    notify.queue_resident(
+        issue,
+        key=f"resident:received:{issue.pk}",
+        body=_("Your report %(ref)s has been received. The workstation will arrange for it to be handled.")
+        % {"ref": issue.reference},
+        inline=True,
+    )

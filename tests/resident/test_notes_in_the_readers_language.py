@@ -59,9 +59,11 @@ def test_a_note_written_in_chinese_reads_in_english_on_the_english_page_and_api(
     assert f"已交给{grid}的网格员办理。" in api_notes(token, "zh-hans")
 
 
-def test_a_chinese_reader_sees_chinese_for_a_note_written_in_english(world):
+def test_a_chinese_reader_sees_chinese_for_a_note_written_in_english(world, settings):
+    settings.LANGUAGE_CODE = "en"  # a site run in English: routing writes its notes in it
     with translation.override("en"):
         issue, token = factories.issue(world.loc, kind="consult")
+    settings.LANGUAGE_CODE = "zh-hans"
     assert IssueEvent.objects.get(issue=issue, type="assigned").note.endswith("is on it.")
     assert f"已交给{world.loc.grid.name}的网格员办理。" in page(token, "zh-hans")
 

@@ -3,10 +3,12 @@ the reference and carries the tracking link the resident needs to follow, confir
 The link is added when the message is sent: the database keeps only the token's digest, and the
 stored message keeps no token either. The logging stand-in gateway writes no link to the log."""
 
+import datetime as dt
 import logging
 import re
 
 import pytest
+from django.utils import timezone
 
 from issues import notify, services
 from issues.models import Notification
@@ -75,3 +77,49 @@ def test_the_logging_gateway_writes_no_tracking_link_to_the_log(world, settings,
     assert "138****1234" in caplog.text
     assert token not in caplog.text and PHONE not in caplog.text
     assert re.search(r"https://mq\.example\.cn/t/\S+/", caplog.text)  # the shape of the link, no secret
+
+
+def test_a_report_routed_to_nobody_still_tells_the_resident_once_that_it_arrived(
+    world, sms, django_capture_on_commit_callbacks
+):
+    nobody = factories.location(factories.grid(world.ws))  # a grid with no grid worker
+    with django_capture_on_commit_callbacks(execute=True):
+        issue, _ = factories.issue(nobody, kind="consult", reporter_phone=PHONE, idempotency_key=KEY)
+        services.route_issue(issue.pk)  # a second delivery of the task: nothing more
+    [body] = sms
+    assert issue.reference in body and "已收到" in body
+
+
+def test_a_report_staff_took_before_routing_still_tells_the_resident_once(
+    world, sms, django_capture_on_commit_callbacks
+):
+    issue, _ = factories.issue(world.loc, kind="consult", route=False, reporter_phone=PHONE)
+    services.hold_issue(issue, actor=world.staff, reason="等居民补充材料")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.route_issue(issue.pk)
+    [body] = sms
+    assert issue.reference in body and "已收到" in body
+
+
+def test_closing_for_want_of_an_answer_tells_the_resident_what_to_do(
+    world, sms, settings, django_capture_on_commit_callbacks
+):
+    world.ws.phone = "021-64318888"
+    world.ws.save(update_fields=["phone"])
+    issue, _ = handled_to_the_end(world, django_capture_on_commit_callbacks)
+    sms.clear()
+    later = timezone.now() + dt.timedelta(days=settings.RESIDENT_CONFIRM_DAYS + 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.close_unconfirmed(now=later) == 1
+        services.close_unconfirmed(now=later)  # a second sweep: nothing more
+    [body] = sms
+    assert issue.reference in body and "已关闭" in body and "021-64318888" in body
+
+
+def test_routing_writes_to_the_resident_in_chinese_whoever_runs_it(world, sms, django_capture_on_commit_callbacks):
+    from django.utils import translation
+
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        issue, _ = factories.issue(world.loc, kind="consult", reporter_phone=PHONE)
+    [body] = sms
+    assert body.startswith(f"您反映的问题（编号 {issue.reference}）已交给")
