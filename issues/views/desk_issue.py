@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from workstations import scope
@@ -149,7 +149,8 @@ def _triage(request, issue: Issue, actor) -> str:
         changed = _triage_fields(post, issue, actor)
     if not changed:
         raise services.IssueError(_("Nothing was changed."))
-    return _("Saved: %(what)s.") % {"what": ", ".join(str(c) for c in changed)}
+    separator = pgettext("between the items of a list", ", ")  # 、 in Chinese
+    return _("Saved: %(what)s.") % {"what": separator.join(str(c) for c in changed)}
 
 
 def _triage_fields(post, issue: Issue, actor) -> list:

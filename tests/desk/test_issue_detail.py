@@ -60,6 +60,14 @@ def test_triage_sets_kind_priority_and_category_with_events(world, issue):
     assert {"kind", "priority"} <= set(IssueEvent.objects.filter(issue=issue).values_list("type", flat=True))
 
 
+def test_what_triage_saved_is_listed_as_chinese_writes_a_list(world, issue):
+    client = client_for(world.staff)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    response = act(client, issue, "triage", kind="urgent", priority="high", category="")
+    [saved] = [m for m in messages_of(response) if m.startswith("已保存")]
+    assert "、" in saved and ", " not in saved
+
+
 def test_triage_to_urgent_with_a_new_category_sends_only_the_new_category_s_departments(world, issue):
     from issues.models import Category
 
