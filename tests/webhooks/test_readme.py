@@ -1,0 +1,14 @@
+"""webhooks/README.md lists every event type a subscription can ask for, and no other."""
+
+import re
+from pathlib import Path
+
+from issues.models import IssueEvent
+
+README = Path(__file__).resolve().parents[2] / "webhooks" / "README.md"
+
+
+def test_the_readme_lists_every_event_type():
+    section = README.read_text().split("## Event types", 1)[1].split("\n## ", 1)[0]
+    listed = re.findall(r"^\| `([a-z_]+)` \|", section, re.M)
+    assert listed == list(IssueEvent.Type.values)
