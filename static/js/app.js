@@ -30,7 +30,29 @@
     root.classList.add("large-text");
   }
 
+  // The chosen card of a group of choices (kind, rating) is marked with a class, for phones whose
+  // browser predates CSS :has() (Chrome before 105), which the stylesheet also uses.
+  function markChoices() {
+    var inputs = document.querySelectorAll(".choice input");
+    Array.prototype.forEach.call(inputs, function (input) {
+      var label = input.closest(".choice");
+      if (label) {
+        label.classList.toggle("is-checked", input.checked);
+      }
+    });
+  }
+
+  function setUpChoices() {
+    markChoices();
+    document.addEventListener("change", function (event) {
+      if (event.target.closest && event.target.closest(".choice")) {
+        markChoices(); // a radio's neighbours are unchecked without their own event
+      }
+    });
+  }
+
   function setUp() {
+    setUpChoices();
     var buttons = document.querySelectorAll(".js-large-text");
     Array.prototype.forEach.call(buttons, function (button) {
       button.hidden = false;

@@ -104,3 +104,14 @@ def test_a_kept_report_refused_while_its_form_is_closed_is_listed_as_not_sent(wo
     mine.locator(".js-offline-note", has_text="could not be sent").wait_for()
     assert mine.input_value("textarea[name='description']") == "地下室进水了"
     assert "mobile" in mine.locator(".js-offline-note").inner_text()
+
+
+def test_the_chosen_kind_is_marked_for_phones_without_css_has(world, live_server, phone):
+    page = phone()
+    page.goto(live_server.url + world.loc.report_path())
+    urgent, consult = page.locator("label.choice-urgent"), page.locator("label.choice-consult")
+    urgent.click()
+    assert "is-checked" in urgent.get_attribute("class")
+    consult.click()
+    assert "is-checked" in consult.get_attribute("class")
+    assert "is-checked" not in urgent.get_attribute("class")  # its neighbour, unchecked without an event
