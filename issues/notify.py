@@ -14,7 +14,6 @@ import datetime as dt
 import json
 import logging
 import re
-import urllib.request
 from collections.abc import Iterable
 from functools import cache
 
@@ -67,11 +66,13 @@ class LoggingWeChatChannel:
 
 
 class WebhookChannel:
-    """POSTs the message as JSON to the person's URL."""
-
-    timeout = 5
+    """POSTs the message as JSON to the person's URL, through the webhooks app's one guarded POST
+    (webhooks.sending.post: http(s) only, never to this server or a private network unless
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS, no redirects followed, a short timeout)."""
 
     def send(self, notification: Notification) -> None:
+        from webhooks.sending import post
+
         body = json.dumps(
             {
                 "key": notification.key,
@@ -81,12 +82,9 @@ class WebhookChannel:
             },
             ensure_ascii=False,
         ).encode()
-        request = urllib.request.Request(
-            notification.address, data=body, headers={"Content-Type": "application/json"}, method="POST"
-        )
-        with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - configured URL
-            if response.status >= 300:
-                raise OSError(f"webhook answered {response.status}")
+        outcome = post(notification.address, body, {"Content-Type": "application/json; charset=utf-8"})
+        if not outcome.ok:
+            raise OSError(f"webhook: {outcome.error or f'answered {outcome.status_code}'}")
 
 
 DEFAULT_CHANNELS = {

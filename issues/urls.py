@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import desk, dispatch, resident
+from .views import desk, dispatch, preferences, resident
 
 urlpatterns = [
     # Residents: report from a QR code, follow the report, common questions.
@@ -32,4 +32,7 @@ urlpatterns = [
     # Department liaisons: 派单 to their departments.
     path("dispatches/", dispatch.dispatches, name="dispatches"),
     path("dispatches/<int:pk>/<str:action>/", dispatch.dispatch_action, name="dispatch_action"),
+    # Everyone who handles reports: how they are told.
+    path("accounts/notifications/", preferences.notification_settings, name="notification_settings"),
+    path("accounts/notifications/test/", preferences.notification_test, name="notification_test"),
 ]

@@ -45,3 +45,14 @@ def test_the_admin_is_linked_for_those_who_may_use_it(world):
         client.force_login(user)
         page = client.get(reverse("staff_dashboard")).content.decode()
         assert (f'href="{reverse("admin:index")}">管理后台</a>' in page) is shown
+
+
+@pytest.mark.parametrize("page", ["staff_dashboard", "worklog", "stats", "staff_locations", "duty"])
+def test_every_desk_page_has_the_same_menu(world, page):
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(world.staff)
+    html = client.get(reverse(page)).content.decode()
+    nav = html.split('<nav class="site-nav">', 1)[1].split("</nav>", 1)[0]
+    for target in ("staff_dashboard", "worklog", "themes", "stats", "staff_locations", "duty", "notification_settings"):
+        assert f'href="{reverse(target)}"' in nav, (page, target)
+    assert nav.count('aria-current="page"') == 1
