@@ -312,6 +312,7 @@ class IssueEvent(models.Model):
         FLAGGED = "flagged", _("flagged for staff")
         NOTE = "note", _("note added")
         KIND = "kind", _("kind changed")
+        PHONE_SHOWN = "phone_shown", _("the resident's phone number shown")
 
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="events")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

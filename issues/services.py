@@ -354,6 +354,7 @@ def reopen_issue(issue: Issue, *, reason: str) -> Issue:
 # --- Resident ------------------------------------------------------------------------------
 # The resident's side of the loop (issue 4) lives in issues.resident; part of this surface.
 
+from .contact import reveal_phone, shown_phone  # noqa: E402,F401 - part of the public surface
 from .resident import (  # noqa: E402,F401
     MAX_PHOTOS_PER_ISSUE,
     _save_photos,

@@ -102,6 +102,7 @@ def staff_issue(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-created_at")[:SAME_PLACE],
         "can_manage": can_manage,
         "allowed": allowed,
+        "resident_phone": services.shown_phone(issue, request.user) if can_manage else "",
     }
     if can_manage:
         context.update(
@@ -279,8 +280,16 @@ SIMPLE = {
         gettext_lazy("Resolved. The resident can now confirm it."),
     ),
 }
+
+
 # action → a function that calls the service(s) and returns what to tell the person
+def _phone(request, issue: Issue, actor) -> str:
+    services.reveal_phone(issue, actor=actor)
+    return _("The resident's number is shown for 15 minutes. That you had it shown is on record.")
+
+
 ACTIONS = {
+    "phone": _phone,
     "triage": _triage,
     "assign": _assign,
     "dispatch": _dispatch,

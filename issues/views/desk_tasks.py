@@ -36,7 +36,7 @@ RESOLUTION_MAX_LENGTH = TEXT_MAX
 # Buttons of the task page, in order; the lifecycle table says which apply now.
 TASK_ACTIONS = (Action.ACCEPT, Action.ARRIVE, Action.RESOLVE)
 # Everything a worker can post to /tasks/<pk>/<action>/.
-POSTABLE = (*TASK_ACTIONS, "hand_back", "coordinate", "note")
+POSTABLE = (*TASK_ACTIONS, "hand_back", "coordinate", "note", "phone")
 
 
 def _require_worker(user) -> None:
@@ -96,6 +96,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "photos": issue.photos.all(),
             "note_max_length": RESOLUTION_MAX_LENGTH,
             "waiting_for": waiting_for,
+            "resident_phone": services.shown_phone(issue, request.user),
         },
     )
 
@@ -132,6 +133,9 @@ def _run(request: HttpRequest, issue: Issue, action: str) -> str:
     if action == "coordinate":
         services.request_coordination(issue, actor=user, reason=post.get("reason", ""))
         return _("Sent back to the workstation as a matter that needs coordination.")
+    if action == "phone":
+        services.reveal_phone(issue, actor=user)
+        return _("The resident's number is shown for 15 minutes. That you had it shown is on record.")
     if action == "note":
         services.add_work_note(issue, actor=user, note=post.get("note", "")[:TEXT_MAX], photos=photos_from(request))
         return _("Note added.")
