@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import Kind
 from .phones import normalize_phone
 from .photos import ACCEPTED_TYPES, MAX_PHOTOS, clean_photo
+from .text import plain
 
 # The four kinds in the words a resident uses (the staff side keeps the official slogans), each
 # with one plain line of help. The resident may skip the choice: staff triage later.
@@ -68,6 +69,14 @@ def clean_photo_list(files: list, *, limit: int = MAX_PHOTOS) -> list:
     return processed
 
 
+class PlainTextField(forms.CharField):
+    """A CharField whose text loses its control characters (issues.text.plain) before it is
+    stripped and checked, so text made only of them counts as empty."""
+
+    def to_python(self, value):
+        return super().to_python(plain(value) if isinstance(value, str) else value)
+
+
 class ReportForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("What kind of matter is it?"),
@@ -75,7 +84,7 @@ class ReportForm(forms.Form):
         widget=forms.RadioSelect,
         required=False,
     )
-    description = forms.CharField(
+    description = PlainTextField(
         label=_("What is wrong?"),
         help_text=_("Say what and where. For example: “The street light at No. 12 is broken.”"),
         max_length=2000,
@@ -147,7 +156,7 @@ class ReportForm(forms.Form):
 class NoteForm(forms.Form):
     """Something the resident adds while the report is open: a few words, photos, or both."""
 
-    note = forms.CharField(
+    note = PlainTextField(
         label=_("Anything to add?"),
         help_text=_("For example: “It is getting worse” or “The door code is 1234”."),
         max_length=1000,
@@ -188,7 +197,7 @@ class ConfirmForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Please choose how happy you are, from 1 to 5.")},
     )
-    comment = forms.CharField(
+    comment = PlainTextField(
         label=_("Anything else to say? (optional)"),
         max_length=500,
         required=False,
@@ -197,7 +206,7 @@ class ConfirmForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
-    reason = forms.CharField(
+    reason = PlainTextField(
         label=_("What is still wrong?"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),

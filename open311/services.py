@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from issues import services as issue_services
 from issues.models import Issue
 from issues.phones import normalize_phone
+from issues.text import plain
 from workstations.models import Location, Subdistrict
 
 from .models import ApiKey, LocationPoint, Service, ServiceAttribute, ServiceRequest
@@ -283,7 +284,7 @@ def submit(params, api_key_value: str) -> Submitted:
     service = service_by_code(params.get("service_code", "").strip())
     place = find_location(params, where)
     values, problems = attribute_values(params, service)
-    description = params.get("description", "").strip()
+    description = plain(params.get("description", "")).strip()
     if len(description) > DESCRIPTION_MAX_LENGTH:
         problems.append(_("description is limited to 4,000 characters."))
     try:

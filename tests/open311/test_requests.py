@@ -132,6 +132,12 @@ def test_a_post_keeps_the_phone_tidied_as_the_report_form_does(client, services,
     assert Issue.objects.get().reporter_phone == kept
 
 
+def test_a_post_drops_control_characters_from_the_description(client, services, api_key, placed):
+    response = client.post("/open311/v2/requests.json", spec_post_body(api_key, description="路灯\x07坏了\r\n很黑"))
+    assert response.status_code == 200, response.content
+    assert Issue.objects.get().description.startswith("路灯坏了\n很黑")
+
+
 def test_a_list_attribute_takes_several_values(client, services, api_key, placed):
     from open311.models import Service, ServiceAttribute
 
