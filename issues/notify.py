@@ -247,6 +247,21 @@ def _claimable(now: dt.datetime) -> Q:
     )
 
 
+CONFIRM_REMINDER = "resident:confirm-reminder:"  # issues.resident.remind_unconfirmed
+
+
+def _answered_before_sending(notification: Notification) -> bool:
+    """A reminder to confirm whose report the resident answered (or that was closed) between its
+    writing and its sending (a gateway retrying, a worker down): it is not sent."""
+    from .lifecycle import Status
+
+    return (
+        notification.key.startswith(CONFIRM_REMINDER)
+        and notification.issue is not None
+        and notification.issue.status != Status.RESOLVED
+    )
+
+
 def deliver(notification_id: int) -> bool:
     """Send one notification, once: claim it (compare-and-set), send, mark it sent."""
     now = timezone.now()
@@ -259,6 +274,9 @@ def deliver(notification_id: int) -> bool:
     if not notification.address:
         # Nowhere to send (no email, no preference): on record, and done.
         Notification.objects.filter(pk=notification_id).update(sent_at=timezone.now(), last_error="no address")
+        return True
+    if _answered_before_sending(notification):
+        Notification.objects.filter(pk=notification_id).update(sent_at=timezone.now(), last_error="no longer due")
         return True
     if notification.user_id is None:
         notification.body = with_tracking_link(notification)  # to the resident; never saved

@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,7 +20,7 @@ from workstations.models import Location
 from . import keywords, lifecycle, notify
 from .dispatch import withdraw_open_dispatches
 from .lifecycle import Action, Status
-from .models import Issue, IssueEvent, IssuePhoto, Kind, hash_token
+from .models import Issue, IssueEvent, IssuePhoto, Kind, Notification, hash_token
 from .notes import split, system_note
 from .transitions import IssueError
 
@@ -119,6 +120,93 @@ def add_resident_note(issue: Issue, *, note: str = "", photos=()) -> IssueEvent:
                 body=note,
             )
     return event
+
+
+# --- Waiting for the resident's answer: a reminder the day before, then closing ----------------
+
+REMINDER_KEY = notify.CONFIRM_REMINDER  # the key's start: notify.deliver skips one answered meanwhile
+NOTIFICATION_FIELDS = ("key", "channel", "user", "address", "issue", "subject", "body")
+
+
+def reminder_key(issue: Issue) -> str:
+    """One reminder per resolution round: an issue reopened and resolved again has a new
+    resolved_at, so a new key (as issues.services._resolved_notice)."""
+    return f"{REMINDER_KEY}{issue.pk}:{issue.resolved_at.isoformat()}"
+
+
+def due_for_reminder(now: dt.datetime):
+    """Resolved issues in their last day before closing (resolved RESIDENT_CONFIRM_DAYS - 1 days
+    ago or more, but not yet RESIDENT_CONFIRM_DAYS), whose resident left a phone and has not been
+    reminded this round. The last condition is a NOT EXISTS on the issue's own notifications
+    (an index probe on notification.issue_id): a reminder written after the issue was resolved,
+    i.e. this round's, so an issue leaves the selection once reminded instead of being picked
+    again at every beat tick for the rest of the day; a reminder of an earlier round (written
+    before the resident reopened it) does not count."""
+    days = settings.RESIDENT_CONFIRM_DAYS
+    reminded = Notification.objects.filter(
+        issue=OuterRef("pk"), key__startswith=REMINDER_KEY, created_at__gte=OuterRef("resolved_at")
+    )
+    return (
+        Issue.objects.filter(
+            status=Status.RESOLVED,
+            resolved_at__lte=now - dt.timedelta(days=days - 1),
+            resolved_at__gt=now - dt.timedelta(days=days),
+        )
+        .exclude(reporter_phone="")
+        .filter(~Exists(reminded))
+    )
+
+
+def _taken_for_reminder(now: dt.datetime, batch: int) -> list[Issue]:
+    """Up to `batch` issues due for a reminder, locked until the commit (rows another
+    transaction holds, e.g. the resident confirming right now, are skipped: the next tick sees
+    them again, if they are still resolved)."""
+    return list(
+        due_for_reminder(now)
+        .select_for_update(skip_locked=True)
+        .order_by("resolved_at", "id")
+        .only("id", "reference", "reporter_phone", "resolved_at")[:batch]
+    )
+
+
+def remind_unconfirmed(*, now: dt.datetime | None = None, batch: int = 500) -> int:
+    """The day before an unanswered report is closed, its resident (if they left a phone) is
+    reminded by SMS, once per resolution round; the tracking link is added when it is sent
+    (notify.with_tracking_link). Returns how many issues were taken.
+
+    A batch is two statements however large it is: the due issues (due_for_reminder, locked
+    while the reminders are written, so none is written for a report answered meanwhile) and one
+    INSERT of their notifications. Two sweepers at once write the same (key, channel) at most
+    once: the INSERT skips keys already there (the unique constraint), so a sweeper that read
+    the issues before the other's commit adds nothing. A full batch leaves the rest to the next
+    beat tick (every 15 minutes; the reminder window is a day). Nothing when
+    RESIDENT_CONFIRM_DAYS is 1 or less: the day before closing is the day it was resolved."""
+    if settings.RESIDENT_CONFIRM_DAYS <= 1:
+        return 0
+    now = now or timezone.now()
+    with transaction.atomic():
+        issues = _taken_for_reminder(now, batch)
+        if not issues:
+            return 0
+        with translation.override(settings.LANGUAGE_CODE):  # residents are written to in Chinese
+            text = _(
+                "Your report %(ref)s has been resolved. Please confirm by tomorrow whether it is solved; "
+                "without an answer it will be closed as 'no rating'."
+            )
+        notifications = [
+            (n.key, n.channel, n.user_id, n.address, n.issue_id, n.subject, n.body)
+            for issue in issues
+            for n in notify.build_for_resident(issue, key=reminder_key(issue), body=text % {"ref": issue.reference})
+        ]
+        rows.insert_many(Notification, NOTIFICATION_FIELDS, notifications, ignore_conflicts=True)
+        transaction.on_commit(_deliver_reminders, robust=True)
+    return len(issues)
+
+
+def _deliver_reminders() -> None:
+    from .tasks import publish_delivery
+
+    publish_delivery(None)  # whatever is unsent: the new rows' ids are not known (skipped conflicts)
 
 
 def awaiting_confirmation_too_long(now: dt.datetime):

@@ -10,8 +10,9 @@ delivered again, and running it again is harmless.
 import logging
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 
-from . import escalation, notify, services
+from . import escalation, notify, resident, services
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +57,14 @@ def sla_sweep() -> dict:
 
 @shared_task(soft_time_limit=50, time_limit=55)
 def close_unconfirmed() -> int:
-    """Resolved issues the resident never answered: closed with no rating (beat, every 15 min).
-    Safe to run twice or in parallel: services.close_unconfirmed re-checks each row under its lock."""
+    """Resolved issues the resident never answered: reminded the day before, then closed with no
+    rating (beat, every 15 min). Safe to run twice or in parallel: a reminder's key is unique,
+    and services.close_unconfirmed re-checks each row under its lock. A failed reminder batch is
+    logged and the closing still runs (the next tick reminds). Returns how many were closed."""
+    try:
+        resident.remind_unconfirmed()
+    except SoftTimeLimitExceeded:
+        raise
+    except Exception:  # noqa: BLE001 - closing on time matters more; the next tick tries again
+        logger.exception("could not send the reminders of unconfirmed reports")
     return services.close_unconfirmed()
