@@ -44,11 +44,15 @@ class Audience:
         )
         if supervisor is not None:
             roles |= Q(kind=supervisor, subdistrict_id__in=sd_ids)
+        # An area secretary by role hears at level 3, as one named in EscalationContact does.
+        roles |= Q(kind=Role.Kind.AREA_SECRETARY, workstation_id__in=ws_ids)
         for role in Role.objects.filter(roles, user__is_active=True).select_related("user").order_by("id"):
             if role.kind == Role.Kind.STATION_HEAD:
                 self.heads.setdefault(role.workstation_id, []).append(role.user)
             elif role.kind == Role.Kind.GRID_WORKER:
                 self.grid_workers.setdefault(role.grid_id, []).append(role.user)
+            elif role.kind == Role.Kind.AREA_SECRETARY:
+                self.secretaries.setdefault(role.workstation_id, []).append(role.user)
             else:
                 self.subdistrict.setdefault(role.subdistrict_id, []).append(role.user)
         contacts = EscalationContact.objects.filter(

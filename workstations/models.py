@@ -234,6 +234,9 @@ class Role(models.Model):
         GRID_WORKER = "grid_worker", _("grid worker")  # handles the tasks of one grid
         LIAISON = "liaison", _("department liaison")  # acts for a department on dispatched work
         HOUSING_OFFICER = "housing_officer", _("housing officer")  # 房管专员: reads a workstation's issues
+        # 片区书记: reads a workstation's desk; hears level 3 of the escalation ladder through an
+        # issues.EscalationContact
+        AREA_SECRETARY = "area_secretary", _("area secretary")
         SUBDISTRICT_SUPERVISOR = "sub_supervisor", _("subdistrict supervisor")  # reads a whole 街道
         DISTRICT_SUPERVISOR = "district_supervisor", _("district supervisor")  # reads every 街道 of a 区
 
@@ -257,12 +260,12 @@ class Role(models.Model):
             models.CheckConstraint(
                 name="role_scope_matches_kind",
                 violation_error_message=_(
-                    "A station head, staff member or housing officer needs a workstation only; a grid worker "
-                    "a grid only; a liaison a department only; a subdistrict supervisor a subdistrict only; "
-                    "a district supervisor a district only."
+                    "A station head, staff member, housing officer or area secretary needs a workstation only; "
+                    "a grid worker a grid only; a liaison a department only; a subdistrict supervisor a "
+                    "subdistrict only; a district supervisor a district only."
                 ),
                 condition=(
-                    _only("workstation", kind__in=["station_head", "staff", "housing_officer"])
+                    _only("workstation", kind__in=["station_head", "staff", "housing_officer", "area_secretary"])
                     | _only("grid", kind="grid_worker")
                     | _only("department", kind="liaison")
                     | _only("subdistrict", kind="sub_supervisor")

@@ -7,6 +7,7 @@ Roles (workstations.models.Role) and what they give:
 | ------------------------ | ------------ | --------------------------------------- | ---------------------------- |
 | station head, staff      | workstation  | the workstation's issues and places     | the same                     |
 | housing officer (房管专员) | workstation  | the workstation's issues and places     | tasks assigned to them       |
+| area secretary (片区书记)  | workstation  | the workstation's issues and places     | tasks assigned to them       |
 | subdistrict supervisor   | subdistrict  | every workstation of the 街道            | nothing                      |
 | district supervisor      | district     | every workstation of every 街道 of the 区 | nothing                      |
 | grid worker              | grid(s)      | tasks assigned to them                  | tasks assigned to them       |
@@ -34,7 +35,7 @@ from .models import (
 # Roles that work a workstation's desk and manage its places (QR codes, posters, duty).
 WORKSTATION_WORKERS = frozenset({Role.Kind.STATION_HEAD, Role.Kind.STAFF})
 # Roles that read a workstation's desk without running it.
-WORKSTATION_READERS = frozenset({Role.Kind.HOUSING_OFFICER})
+WORKSTATION_READERS = frozenset({Role.Kind.HOUSING_OFFICER, Role.Kind.AREA_SECRETARY})
 SUPERVISORS = frozenset({Role.Kind.SUBDISTRICT_SUPERVISOR, Role.Kind.DISTRICT_SUPERVISOR})
 
 
@@ -54,8 +55,8 @@ def staff_workstation_ids(user) -> set[int]:
 
 
 def readable_workstation_ids(user) -> set[int]:
-    """Workstations whose issues and places this user may read: their own, a housing officer's,
-    and every workstation under a supervisor's subdistrict or district."""
+    """Workstations whose issues and places this user may read: their own, a housing officer's or
+    an area secretary's, and every workstation under a supervisor's subdistrict or district."""
     if not user.is_authenticated:
         return set()
     cached = getattr(user, "_minqing_readable", None)
@@ -133,8 +134,8 @@ def assigned_tasks(user, queryset: QuerySet) -> QuerySet:
 
 
 def can_act_on_issue(user, issue) -> bool:
-    """Staff and heads of the issue's workstation, and its assignee. Supervisors and housing
-    officers read only."""
+    """Staff and heads of the issue's workstation, and its assignee. Supervisors, housing
+    officers and area secretaries read only."""
     return user.is_authenticated and (
         user.is_superuser or issue.workstation_id in staff_workstation_ids(user) or issue.assignee_id == user.pk
     )

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from workstations import scope
 from workstations.models import Role
 
 from .. import notify, ratelimit
@@ -32,15 +33,8 @@ TEST_LIMIT = 3
 TEST_WINDOW = 10 * 60
 PRESS_RE = re.compile(r"[0-9a-f]{32}")
 
-DESK_ROLES = frozenset(
-    {
-        Role.Kind.STATION_HEAD,
-        Role.Kind.STAFF,
-        Role.Kind.HOUSING_OFFICER,
-        Role.Kind.SUBDISTRICT_SUPERVISOR,
-        Role.Kind.DISTRICT_SUPERVISOR,
-    }
-)
+# Whoever may open the desk (workstations.scope.is_staff_member), by role kind.
+DESK_ROLES = scope.WORKSTATION_WORKERS | scope.WORKSTATION_READERS | scope.SUPERVISORS
 
 
 def _role_kinds(user) -> set[str]:

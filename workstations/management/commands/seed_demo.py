@@ -16,7 +16,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
 
-from issues.models import FAQ, Category
+from issues.models import FAQ, Category, EscalationContact
 from open311.models import LocationPoint
 from open311.services import demo_api_key
 from workstations import places_csv
@@ -112,6 +112,11 @@ FAQS = [
     ),
 ]
 
+# Who hears the upper levels of the escalation ladder (issues.ladder): (username, level,
+# workstation slug). Levels 1, 2 and 4 come from roles (grid workers, station heads, the
+# subdistrict supervisor).
+ESCALATION_CONTACTS = [("demo-secretary", EscalationContact.Level.AREA_SECRETARY, "wutong")]
+
 
 @dataclass
 class DemoUser:
@@ -140,6 +145,8 @@ USERS = [
     DemoUser("other_staff", "demo-other", "赵敏", roles=[(Role.Kind.STAFF, "hunan")]),
     DemoUser("admin", "demo-admin", "系统管理员", is_superuser=True),
     DemoUser("housing_officer", "demo-housing", "周国强", roles=[(Role.Kind.HOUSING_OFFICER, "wutong")]),
+    # Reads 梧桐片区's desk and hears level 3 of its escalation ladder (ESCALATION_CONTACTS).
+    DemoUser("area_secretary", "demo-secretary", "郑海燕", roles=[(Role.Kind.AREA_SECRETARY, "wutong")]),
     DemoUser(
         "subdistrict_supervisor", "demo-supervisor", "孙丽华", roles=[(Role.Kind.SUBDISTRICT_SUPERVISOR, "tianping")]
     ),
@@ -212,8 +219,9 @@ class Seeder:
         for question, answer, category in FAQS:
             self.ensure(FAQ, {"question": question}, {"answer": answer, "category": category, "is_published": True})
 
+        people = {}
         for demo in USERS:
-            user = self.ensure(
+            user = people[demo.username] = self.ensure(
                 User,
                 {"username": demo.username},
                 {
@@ -243,6 +251,10 @@ class Seeder:
                 self.ensure(
                     Role, {"user": user, "kind": Role.Kind.GRID_WORKER, "grid": grids[code]}, {"is_primary": False}
                 )
+
+        for username, level, ws in ESCALATION_CONTACTS:
+            lookup = {"level": level, "workstation": stations[ws], "subdistrict": None, "user": people[username]}
+            self.ensure(EscalationContact, lookup, {})
 
         wutong = stations["wutong"]
         seeded_order = {loc.pk: rank for rank, loc in enumerate(locations)}
