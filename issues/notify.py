@@ -248,6 +248,29 @@ def _claimable(now: dt.datetime) -> Q:
 
 
 CONFIRM_REMINDER = "resident:confirm-reminder:"  # issues.resident.remind_unconfirmed
+CLOSED_UNANSWERED = "resident:closed-unanswered:"  # issues.resident.close_unconfirmed
+# What a resident did not just ask for, written by a sweep at whatever hour: it waits out the
+# night (settings.RESIDENT_QUIET_HOURS). What they did just ask for (received, resolved) is not held.
+WAITS_FOR_MORNING = (CONFIRM_REMINDER, CLOSED_UNANSWERED)
+
+
+def quiet_hours(now: dt.datetime) -> bool:
+    hours = settings.RESIDENT_QUIET_HOURS
+    if not hours:
+        return False
+    start, end = hours
+    hour = timezone.localtime(now).hour
+    return (hour >= start or hour < end) if start > end else start <= hour < end
+
+
+def _held_for_morning(now: dt.datetime) -> Q:
+    """The rows not to send now: during quiet hours, the residents' messages that can wait."""
+    if not quiet_hours(now):
+        return Q(pk__in=[])
+    held = Q()
+    for prefix in WAITS_FOR_MORNING:
+        held |= Q(key__startswith=prefix)
+    return held
 
 
 def _answered_before_sending(notification: Notification) -> bool:
@@ -265,8 +288,10 @@ def _answered_before_sending(notification: Notification) -> bool:
 def deliver(notification_id: int) -> bool:
     """Send one notification, once: claim it (compare-and-set), send, mark it sent."""
     now = timezone.now()
-    claimed = Notification.objects.filter(_claimable(now), pk=notification_id).update(
-        claimed_at=now, attempts=F("attempts") + 1
+    claimed = (
+        Notification.objects.filter(_claimable(now), pk=notification_id)
+        .exclude(_held_for_morning(now))
+        .update(claimed_at=now, attempts=F("attempts") + 1)
     )
     if not claimed:
         return False
@@ -294,6 +319,7 @@ def pending_ids(*, older_than: dt.timedelta, batch: int, now: dt.datetime | None
     now = now or timezone.now()
     return list(
         Notification.objects.filter(_claimable(now), created_at__lte=now - older_than)
+        .exclude(_held_for_morning(now))  # not at the head of the queue all night
         .order_by("created_at")
         .values_list("id", flat=True)[:batch]
     )

@@ -265,4 +265,4 @@ def _tell_closed_unanswered(issue: Issue) -> None:
                 "solved, please report it again."
             )
         body = body % values
-    notify.queue_resident(issue, key=f"resident:closed-unanswered:{issue.pk}", body=body)
+    notify.queue_resident(issue, key=f"{notify.CLOSED_UNANSWERED}{issue.pk}", body=body)

@@ -247,6 +247,10 @@ NOTIFY_CHANNELS = {
 # A resolved issue the resident neither confirms nor reopens within this many days is closed
 # with no rating (issues.services.close_unconfirmed); it never counts as satisfied.
 RESIDENT_CONFIRM_DAYS = int(os.environ.get("RESIDENT_CONFIRM_DAYS", "7"))
+# Local hours ("21-8": from 21:00 to 08:00) in which the messages residents did not just ask for
+# (the reminder to confirm, the closing notice) wait for the morning; empty: none.
+_quiet = os.environ.get("RESIDENT_QUIET_HOURS", "21-8").strip()
+RESIDENT_QUIET_HOURS = tuple(int(h) for h in _quiet.split("-")) if _quiet else None
 
 # --- APIs (api/, open311/, webhooks/) ----------------------------------------------------------
 REST_FRAMEWORK = {

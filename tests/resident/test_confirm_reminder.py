@@ -248,3 +248,40 @@ def test_a_reminder_answered_before_it_could_be_sent_is_not_sent(resolved, sms, 
         assert notify.deliver(row.pk) is True
     row.refresh_from_db()
     assert sms == [] and row.last_error == "no longer due" and row.sent_at is not None
+
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+
+
+def test_at_night_the_reminder_waits_for_the_morning(world, sms, settings, django_capture_on_commit_callbacks):
+    settings.RESIDENT_QUIET_HOURS = (21, 8)
+    evening = dt.datetime(2026, 11, 2, 22, 30, tzinfo=SHANGHAI)
+    with time_machine.travel(evening, tick=False), django_capture_on_commit_callbacks(execute=True):
+        issue, _ = factories.issue(world.loc, reporter_phone=PHONE, idempotency_key=KEY)
+        issue = resolve(world, issue)
+    assert len(sms) == 2  # given to a grid worker, resolved: news they wait for, at any hour
+    sms.clear()
+    beat(evening + dt.timedelta(days=6, minutes=15), django_capture_on_commit_callbacks)  # 22:45
+    assert sms == [] and len(reminders(issue)) == 1  # written, held
+    with time_machine.travel(evening + dt.timedelta(days=6, hours=2), tick=False):  # 00:30
+        assert notify.pending_ids(older_than=dt.timedelta(), batch=100) == []
+    with time_machine.travel(evening + dt.timedelta(days=6, hours=9, minutes=35), tick=False):  # 08:05
+        _deliver_inline(None)
+    [body] = sms
+    assert issue.reference in body
+
+
+@pytest.mark.parametrize(
+    ("hours", "at", "quiet"),
+    [
+        ((21, 8), 20, False),
+        ((21, 8), 21, True),
+        ((21, 8), 3, True),
+        ((21, 8), 8, False),
+        ((1, 5), 2, True),
+        (None, 3, False),
+    ],
+)
+def test_quiet_hours_wrap_around_midnight(settings, hours, at, quiet):
+    settings.RESIDENT_QUIET_HOURS = hours
+    assert notify.quiet_hours(dt.datetime(2026, 11, 2, at, 0, tzinfo=SHANGHAI)) is quiet
