@@ -170,3 +170,66 @@ def chromium(monkeypatch) -> Iterator[object]:
             # The ORM calls the test made under Playwright's loop used connections of their own
             # (asgiref keys them by context); left open, they would block dropping the test database.
             connections.close_all()
+
+
+# --- Phone-sized pages (the resident's and the grid worker's screens) -------------------------
+
+PHONE_SCREEN = {"width": 360, "height": 740}
+CSP_SIGNS = ("Content Security Policy", "Content-Security-Policy", "Refused to")
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+
+
+@pytest.fixture
+def resident_pages(settings, tmp_path):
+    """Uploads in a folder of the test's own, no rate limits, and the resident side's per-process
+    caches (keyword rules, FAQ index, the report form's page cache) empty before and after."""
+    from issues import faq, keywords
+    from issues.views import resident
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.RATELIMIT_ENABLE = False
+    for clear in (keywords.invalidate, faq.invalidate, resident.clear_page_cache):
+        clear()
+    yield
+    for clear in (keywords.invalidate, faq.invalidate, resident.clear_page_cache):
+        clear()
+
+
+@pytest.fixture
+def phone(chromium):
+    """new(locale, **context options) opens a page in a fresh phone-sized context. Afterwards no
+    page may have broken the Content Security Policy or thrown a JavaScript error."""
+    contexts, console, errors = [], [], []
+
+    def new(locale: str = "en-US", **options):
+        context = chromium.new_context(viewport=PHONE_SCREEN, locale=locale, **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.on("console", lambda msg: console.append(f"{page.url}: {msg.text}"))
+        page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
+        return page
+
+    yield new
+    for context in contexts:
+        context.close()
+    assert [line for line in console if any(sign in line for sign in CSP_SIGNS)] == []
+    assert errors == []
+
+
+def axe_violations(page, label: str) -> list[str]:
+    """axe-core's WCAG 2.1 A/AA violations of the page (the page's context needs bypass_csp:
+    axe is injected as a script of the test); the page must also fit the phone's width."""
+    assert page.evaluate("document.documentElement.lang") in ("zh-hans", "en")
+    width = PHONE_SCREEN["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{label} is wider than the phone"
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """() => axe.run(document, {
+            runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+            resultTypes: ["violations"],
+        })"""
+    )
+    return [
+        f"{label}: {v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in result["violations"]
+    ]

@@ -16,13 +16,12 @@ from issues import services
 from issues.lifecycle import Status
 from issues.models import Issue, Priority
 from issues.views import resident as resident_views
+from tests.e2e.conftest import CSP_SIGNS, PHONE_SCREEN
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
-PHONE_SCREEN = {"width": 360, "height": 740}
 DESK_SCREEN = {"width": 1280, "height": 900}
-CSP_SIGNS = ("Content Security Policy", "Content-Security-Policy", "Refused to")
 
 
 class RecordingSms:

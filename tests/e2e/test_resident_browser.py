@@ -6,59 +6,20 @@ WCAG 2 A/AA checks in Chinese and in English, and no page breaks the Content Sec
 
 import io
 import re
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
 from PIL import Image
 
-from issues import faq, keywords, services
+from issues import services
 from issues.lifecycle import Status
 from issues.models import FAQ, Issue, IssuePhoto, KeywordRule
-from issues.views import resident
 from tests import factories
+from tests.e2e.conftest import PHONE_SCREEN, axe_violations
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("resident_pages")]
 
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
-CSP_SIGNS = ("Content Security Policy", "Refused to")
-PHONE = {"width": 360, "height": 740}
 TRACK_URL = re.compile(r".*/t/[0-9a-f]{40}/$")
-
-
-@pytest.fixture(autouse=True)
-def _media_and_caches(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.RATELIMIT_ENABLE = False
-    keywords.invalidate()
-    faq.invalidate()
-    resident.clear_page_cache()
-    yield
-    keywords.invalidate()
-    faq.invalidate()
-    resident.clear_page_cache()
-
-
-@pytest.fixture
-def phone(chromium):
-    """new(locale) opens a page in a fresh phone-sized context. Afterwards no page may have
-    broken the Content Security Policy or thrown a JavaScript error."""
-    contexts, console, errors = [], [], []
-
-    def new(locale: str = "en-US", **options):
-        context = chromium.new_context(viewport=PHONE, locale=locale, **options)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.on("console", lambda msg: console.append(f"{page.url}: {msg.text}"))
-        page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
-        return page
-
-    yield new
-    for context in contexts:
-        context.close()
-    assert [line for line in console if any(sign in line for sign in CSP_SIGNS)] == []
-    assert errors == []
 
 
 def jpeg_with_gps() -> bytes:
@@ -283,23 +244,8 @@ def test_every_resident_page_passes_the_accessibility_check(world, live_server, 
     problems += axe_violations(page, "report with errors")
     # Larger text on a 360 px screen: nothing may stick out sideways.
     page.locator(".js-large-text").click()
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_SCREEN["width"]
     assert problems == []
-
-
-def axe_violations(page, label: str) -> list[str]:
-    assert page.evaluate("document.documentElement.lang") in ("zh-hans", "en")
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], f"{label} is wider than the phone"
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        """() => axe.run(document, {
-            runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-            resultTypes: ["violations"],
-        })"""
-    )
-    return [
-        f"{label}: {v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in result["violations"]
-    ]
 
 
 def test_the_form_works_without_javascript(world, live_server, phone):

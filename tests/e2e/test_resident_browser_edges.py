@@ -4,43 +4,11 @@ refuses once the connection is back."""
 
 import pytest
 
-from issues import faq, keywords
 from issues.models import Issue
-from issues.views import resident
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("resident_pages")]
 
-PHONE = {"width": 360, "height": 740}
 NOT_A_PHOTO = {"name": "photo.jpg", "mimeType": "image/jpeg", "buffer": b"%PDF-1.4 not a picture\n" * 50}
-
-
-@pytest.fixture(autouse=True)
-def _media_and_caches(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.RATELIMIT_ENABLE = False
-    keywords.invalidate()
-    faq.invalidate()
-    resident.clear_page_cache()
-    yield
-    resident.clear_page_cache()
-
-
-@pytest.fixture
-def phone(chromium):
-    contexts, errors = [], []
-
-    def new(locale: str = "en-US", **options):
-        context = chromium.new_context(viewport=PHONE, locale=locale, **options)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
-        return page
-
-    yield new
-    for context in contexts:
-        context.close()
-    assert errors == []
 
 
 @pytest.mark.parametrize("locale", ["zh-CN", "en-US"])

@@ -6,40 +6,24 @@ import re
 
 import pytest
 
-from issues.views import resident
-
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PHONE = {"width": 360, "height": 740}
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("resident_pages")]
 
 
-@pytest.fixture(autouse=True)
-def _fresh_page_cache():
-    resident.clear_page_cache()
-    yield
-    resident.clear_page_cache()
-
-
-def test_a_photo_refused_in_the_browser_is_read_out_with_the_picker(world, live_server, chromium):
-    context = chromium.new_context(viewport=PHONE, locale="en-US")
-    try:
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.goto(live_server.url + world.loc.report_path())
-        page.focus("textarea[name='description']")
-        focused = []
-        for _ in range(2):  # from the description: the kinds (one stop), then the photos
-            page.keyboard.press("Tab")
-            focused.append(page.evaluate("document.activeElement.name"))
-        assert focused[-1] == "photos"
-        page.set_input_files("input[name='photos']", [{"name": "notes.txt", "mimeType": "text/plain", "buffer": b"x"}])
-        page.locator(".js-photo-errors .field-error").wait_for()
-        described = page.get_attribute("input[name='photos']", "aria-describedby").split()
-        box = page.get_attribute(".js-photo-errors", "id")
-        assert box in described
-        assert re.search("not a photo", page.inner_text(f"#{box}"))
-        # A good choice afterwards takes the error away again.
-        page.set_input_files("input[name='photos']", [])
-        assert box not in (page.get_attribute("input[name='photos']", "aria-describedby") or "").split()
-    finally:
-        context.close()
+def test_a_photo_refused_in_the_browser_is_read_out_with_the_picker(world, live_server, phone):
+    page = phone()
+    page.goto(live_server.url + world.loc.report_path())
+    page.focus("textarea[name='description']")
+    focused = []
+    for _ in range(2):  # from the description: the kinds (one stop), then the photos
+        page.keyboard.press("Tab")
+        focused.append(page.evaluate("document.activeElement.name"))
+    assert focused[-1] == "photos"
+    page.set_input_files("input[name='photos']", [{"name": "notes.txt", "mimeType": "text/plain", "buffer": b"x"}])
+    page.locator(".js-photo-errors .field-error").wait_for()
+    described = page.get_attribute("input[name='photos']", "aria-describedby").split()
+    box = page.get_attribute(".js-photo-errors", "id")
+    assert box in described
+    assert re.search("not a photo", page.inner_text(f"#{box}"))
+    # A good choice afterwards takes the error away again.
+    page.set_input_files("input[name='photos']", [])
+    assert box not in (page.get_attribute("input[name='photos']", "aria-describedby") or "").split()

@@ -5,8 +5,7 @@ JavaScript."""
 import pytest
 
 from issues.models import NotificationPreference
-from tests.e2e.conftest import chromium  # noqa: F401 - the browser fixture
-from tests.e2e.test_resident_browser import PHONE, axe_violations, phone  # noqa: F401 - `phone` is a fixture
+from tests.e2e.conftest import PHONE_SCREEN, axe_violations
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,7 +20,7 @@ def log_in(page, base: str, username: str) -> None:
 
 
 @pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
-def test_the_page_passes_the_accessibility_check_on_a_phone(world, live_server, phone, locale):  # noqa: F811
+def test_the_page_passes_the_accessibility_check_on_a_phone(world, live_server, phone, locale):
     page = phone(locale, bypass_csp=True)  # axe is injected as a script of the test
     log_in(page, live_server.url, world.worker.username)
     problems = axe_violations(page, "settings")
@@ -31,11 +30,11 @@ def test_the_page_passes_the_accessibility_check_on_a_phone(world, live_server, 
     page.locator(".field-error").first.wait_for()
     problems += axe_violations(page, "settings with errors")
     page.locator(".js-large-text").click()
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_SCREEN["width"]
     assert problems == []
 
 
-def test_it_saves_and_sends_a_test_message_without_javascript(world, live_server, phone):  # noqa: F811
+def test_it_saves_and_sends_a_test_message_without_javascript(world, live_server, phone):
     page = phone("en-US", java_script_enabled=False)
     log_in(page, live_server.url, world.worker.username)
     page.locator("label[for=id_sms_enabled]").click()  # the whole row is the target
