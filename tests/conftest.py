@@ -34,6 +34,14 @@ def no_quiet_hours(settings) -> None:
     settings.RESIDENT_QUIET_HOURS = None
 
 
+@pytest.fixture
+def root(db):
+    """A superuser, who sees and may change everything."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_superuser("root", "root@example.invalid", "x")
+
+
 @dataclass
 class World:
     ws: Workstation

@@ -36,10 +36,7 @@ def test_logging_in_as_a_liaison_leads_to_the_dispatch_list(world):
     assert response.status_code == 200
 
 
-def test_the_admin_is_linked_for_those_who_may_use_it(world):
-    from django.contrib.auth import get_user_model
-
-    root = get_user_model().objects.create_superuser("root", "root@example.invalid", "x")
+def test_the_admin_is_linked_for_those_who_may_use_it(world, root):
     for user, shown in ((root, True), (world.staff, False)):
         client = Client(headers={"accept-language": "zh-hans"})
         client.force_login(user)

@@ -3,7 +3,6 @@ as its user, so they see and make only their own. Minting one for a superuser wo
 one."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
@@ -14,11 +13,6 @@ from tests import factories
 @pytest.fixture
 def head_admin(world) -> Client:
     return factories.admin_client(world.head, "api")
-
-
-@pytest.fixture
-def root(db):
-    return get_user_model().objects.create_superuser("root", "root@example.invalid", "x")
 
 
 def test_a_token_made_by_a_non_superuser_is_always_their_own(world, head_admin, root):

@@ -3,7 +3,6 @@ a subscription is its owner's alone. They never see another's subscription, its 
 deliveries, and never make one that receives what another user (a superuser) may see."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
@@ -14,11 +13,6 @@ from webhooks.models import Delivery, Subscription
 @pytest.fixture
 def head_admin(world) -> Client:
     return factories.admin_client(world.head, "webhooks")
-
-
-@pytest.fixture
-def root(db):
-    return get_user_model().objects.create_superuser("root", "root@example.invalid", "x")
 
 
 def test_another_users_subscription_is_invisible(world, head_admin, root):
