@@ -1,5 +1,5 @@
 """The SLA sweep that beat runs every minute: 80 % reminders, missed deadlines, the escalation
-ladder, late 派单, and re-sending what the broker never got.
+ladder, late 派单, and re-sending what the broker never got (issues.resend).
 
 Each phase takes a bounded batch and works on it with a fixed number of queries, whatever the
 number of issues and however many rows the batch holds: candidates come from one partial index
@@ -7,7 +7,7 @@ number of issues and however many rows the batch holds: candidates come from one
 UPDATE that only matches rows still due; issues on SQLite are set to a sentinel value that
 identifies this sweeper's claim), with `SELECT … FOR UPDATE SKIP LOCKED` first on PostgreSQL so
 two sweepers take different rows instead of queueing. A row is updated once per claim: see
-_resend_outbox for the deadlock a second UPDATE would risk. Two beats or two workers sweeping at once never tell anyone twice.
+issues.resend.resend_outbox for the deadlock a second UPDATE would risk. Two beats or two workers sweeping at once never tell anyone twice.
 
 The work on a batch is set-based: the claimed issues are read as plain rows (only the columns
 the sweep needs, one query), advanced in memory, and written back in one statement; the batch's
@@ -26,7 +26,7 @@ import secrets
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, models, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,10 +34,10 @@ from django.utils.translation import gettext_lazy
 from minqing import rows
 from workstations.models import Location, Role
 
-from . import notify, sla
+from . import notify, resend, sla
 from .ladder import TOP, Audience, Level, names
 from .lifecycle import OPEN_STATUSES, Status
-from .models import Dispatch, Issue, IssueEvent, Notification, Outbox
+from .models import Dispatch, Issue, IssueEvent, Notification
 from .signals import events_created
 
 User = get_user_model()
@@ -55,12 +55,6 @@ def batch_size() -> int:
 def _sentinel() -> dt.datetime:
     """A moment far in the past, unique to one claim: rows set to it are this sweeper's."""
     return dt.datetime(2000, 1, 1, tzinfo=dt.UTC) + dt.timedelta(microseconds=secrets.randbelow(2**40))
-
-
-def _candidates(queryset, order: str, batch: int) -> list[int]:
-    if connection.features.has_select_for_update_skip_locked:
-        queryset = queryset.select_for_update(skip_locked=True, of=("self",))
-    return list(queryset.order_by(order).values_list("id", flat=True)[:batch])
 
 
 def due_issues(now: dt.datetime):
@@ -205,7 +199,7 @@ def _claim(now: dt.datetime, batch: int, ids: list[int] | None) -> list[Due]:
         order = f"ORDER BY {due_at} LIMIT %s FOR UPDATE OF i SKIP LOCKED"
         return _select(f"{due_at} <= %s{only}", [now, *(ids or []), batch], order)
     queryset = due_issues(now) if ids is None else due_issues(now).filter(pk__in=ids)
-    candidates = _candidates(queryset, "sla_next_at", batch)
+    candidates = rows.claimable_ids(queryset, "sla_next_at", batch)
     if not candidates:
         return []
     claim = _sentinel()
@@ -291,7 +285,7 @@ def _write(events: list[tuple], notifications: list[tuple]) -> None:
         )
     if notifications:
         rows.insert_many(Notification, NOTIFICATION_FIELDS, notifications, ignore_conflicts=True)
-        transaction.on_commit(_deliver_fresh, robust=True)
+        transaction.on_commit(resend.deliver_fresh, robust=True)
 
 
 class _Texts:
@@ -413,10 +407,10 @@ def escalate_overdue(issue_id: int, *, now: dt.datetime) -> bool:
 def _sweep_dispatches(now: dt.datetime, *, batch: int) -> int:
     with transaction.atomic():
         late = Dispatch.objects.filter(status__in=Dispatch.OPEN, overdue_at__isnull=True, due_at__lt=now)
-        candidates = _candidates(late, "due_at", batch)
+        candidates = rows.claimable_ids(late, "due_at", batch)
         if not candidates:
             return 0
-        # Compare-and-set in one UPDATE per row (see _resend_outbox), then the rows it changed.
+        # Compare-and-set in one UPDATE per row (see issues.resend.resend_outbox), then the rows it changed.
         late.filter(pk__in=candidates).update(overdue_at=now)
         dispatches = list(
             Dispatch.objects.filter(pk__in=candidates, overdue_at=now).select_related("department", "issue")
@@ -460,49 +454,6 @@ def _sweep_dispatches(now: dt.datetime, *, batch: int) -> int:
     return len(dispatches)
 
 
-# --- Phase 3: the outbox and undelivered notifications ------------------------------------------
-
-
-def _resend_outbox(now: dt.datetime, *, batch: int) -> int:
-    from .routing import publish_route, resend_after
-
-    with transaction.atomic():
-        pending = Outbox.objects.filter(done_at__isnull=True, publish_after__lte=now)
-        candidates = _candidates(pending, "publish_after", batch)
-        if not candidates:
-            return 0
-        # Compare-and-set in one UPDATE per row: the candidates still pending move to `later`, and
-        # those are the ones this sweeper took (on PostgreSQL they are locked since the SELECT; on
-        # SQLite the transaction holds the write lock). Not a sentinel and then a second UPDATE:
-        # PostgreSQL re-checks the foreign keys of a row updated twice in one transaction at the
-        # commit, which waits for the issue row that a worker routing it holds, while that worker
-        # waits for this outbox row: a deadlock.
-        later = now + resend_after()
-        pending.filter(pk__in=candidates).update(publish_after=later, attempts=F("attempts") + 1)
-        issue_ids = list(
-            Outbox.objects.filter(pk__in=candidates, publish_after=later).values_list("issue_id", flat=True)
-        )
-        transaction.on_commit(lambda: [publish_route(pk) for pk in issue_ids], robust=True)
-    return len(issue_ids)
-
-
-def _deliver_fresh() -> None:
-    from .tasks import publish_delivery
-
-    publish_delivery(None)
-
-
-def _redeliver(now: dt.datetime, *, batch: int) -> int:
-    from .tasks import publish_delivery
-
-    ids = notify.pending_ids(
-        older_than=dt.timedelta(seconds=settings.OUTBOX_RESEND_AFTER_SECONDS), batch=batch, now=now
-    )
-    if ids:
-        publish_delivery(ids)
-    return len(ids)
-
-
 def sla_sweep(*, now: dt.datetime | None = None, batch: int | None = None) -> dict[str, int]:
     """One sweep: every phase takes at most `batch` rows. `more` is true when a phase was full,
     so the caller (the beat task) can sweep again at once instead of waiting a minute."""
@@ -510,8 +461,8 @@ def sla_sweep(*, now: dt.datetime | None = None, batch: int | None = None) -> di
     batch = batch or batch_size()
     issues = _sweep_issues(now, batch=batch)
     late = _sweep_dispatches(now, batch=batch)
-    resent = _resend_outbox(now, batch=batch)
-    redelivered = _redeliver(now, batch=batch)
+    resent = resend.resend_outbox(now, batch=batch)
+    redelivered = resend.redeliver(now, batch=batch)
     return {
         "reminded": issues["reminded"],
         "escalated": issues["escalated"],
