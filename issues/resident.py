@@ -224,7 +224,13 @@ def close_unconfirmed(*, now: dt.datetime | None = None, batch: int = 500) -> in
     ids = list(awaiting_confirmation_too_long(now).order_by("resolved_at").values_list("id", flat=True)[:batch])
     for issue_id in ids:
         with transaction.atomic():
-            issue = awaiting_confirmation_too_long(now).select_for_update().filter(pk=issue_id).first()
+            issue = (
+                awaiting_confirmation_too_long(now)
+                .select_for_update(of=("self",))
+                .select_related("workstation")  # its phone, for the resident's closing notice
+                .filter(pk=issue_id)
+                .first()
+            )
             if issue is None:
                 continue
             old_status = issue.status
