@@ -1,18 +1,15 @@
-"""Issues, their timeline, photos, SLA policies and the notifications sent about them."""
+"""The issue itself: its kind and priority, how it came in, its timeline, photos, reference
+numbers and the outbox of work promised with it."""
 
 import hashlib
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from . import notes
-
-# The lifecycle engine's own tables (categories and 派单, the outbox, ladder contacts, preferences).
-from .engine_models import Category, Channel, Dispatch, EscalationContact, NotificationPreference, Outbox  # noqa: F401
-from .lifecycle import OPEN_STATUSES, Status
+from .. import notes
+from ..lifecycle import OPEN_STATUSES, Status
 
 
 class Kind(models.TextChoices):
@@ -41,90 +38,6 @@ class Intake(models.TextChoices):
     PHONE = "phone", _("phone")  # a resident called the workstation
     PATROL = "patrol", _("patrol (走访)")  # a grid worker found it on their rounds
     API = "api", _("other system")  # the REST API or Open311
-
-
-class SLAPolicy(models.Model):
-    """How fast each kind of issue, at each priority, must be accepted, visited and resolved, and
-    how often a missed deadline climbs the escalation ladder. Editable in the admin."""
-
-    class Unit(models.TextChoices):
-        MINUTES = "minutes", _("minutes, around the clock")
-        DAYS = "days", _("calendar days")
-        WORKING_DAYS = "working_days", _("working days (Chinese calendar)")
-
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices, default=Priority.NORMAL)
-    unit = models.CharField(_("unit"), max_length=16, choices=Unit.choices)
-    accept_within = models.PositiveIntegerField(_("accept within"), null=True, blank=True)
-    arrive_within = models.PositiveIntegerField(
-        _("be on site within"), null=True, blank=True, help_text=_("Urgent matters: the visit has its own deadline.")
-    )
-    resolve_within = models.PositiveIntegerField(_("resolve within"))
-    escalate_every = models.PositiveIntegerField(
-        _("escalate again every"),
-        default=1,
-        help_text=_("While a deadline stays missed, the next level of the ladder is told after this long."),
-    )
-
-    class Meta:
-        verbose_name = _("SLA policy")
-        verbose_name_plural = _("SLA policies")
-        ordering = ["kind", "priority"]
-        constraints = [models.UniqueConstraint(fields=["kind", "priority"], name="sla_policy_one_per_kind_priority")]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} · {self.get_priority_display()}"
-
-    # About a year in each unit: deadlines further out are a typing error, and past the working
-    # calendar's reach (issues.sla) they would make every new report of this kind fail.
-    MAX_WITHIN = {Unit.MINUTES: 366 * 24 * 60, Unit.DAYS: 366, Unit.WORKING_DAYS: 250}
-
-    def clean(self) -> None:
-        """Targets that make sense together: each at least 1 (an empty accept or on-site target
-        means none), within about a year, and in order: accepted, on site, resolved."""
-        errors: dict[str, str] = {}
-        targets = {
-            "accept_within": self.accept_within,
-            "arrive_within": self.arrive_within,
-            "resolve_within": self.resolve_within,
-            "escalate_every": self.escalate_every,
-        }
-        longest = self.MAX_WITHIN.get(self.unit)
-        for name, value in targets.items():
-            if value is None:
-                continue
-            if value < 1:
-                optional = name in ("accept_within", "arrive_within")
-                errors[name] = (
-                    _("Give at least 1, or leave it empty for no deadline.") if optional else _("Give at least 1.")
-                )
-            elif longest is not None and value > longest:
-                errors[name] = _("At most %(max)d in this unit (about a year).") % {"max": longest}
-        accept, arrive, resolve = self.accept_within, self.arrive_within, self.resolve_within
-        if resolve and "resolve_within" not in errors:
-            if accept and "accept_within" not in errors and accept > resolve:
-                errors["accept_within"] = _("The acceptance target cannot be longer than the resolution target.")
-            if arrive and "arrive_within" not in errors and arrive > resolve:
-                errors["arrive_within"] = _("The on-site target cannot be longer than the resolution target.")
-        if accept and arrive and not errors.keys() & {"accept_within", "arrive_within"} and accept > arrive:
-            errors["accept_within"] = _("The acceptance target cannot be longer than the on-site target.")
-        if errors:
-            raise ValidationError(errors)
-
-
-class WorkdayOverride(models.Model):
-    """A date whose working-day status the calendar package gets wrong or does not know yet."""
-
-    date = models.DateField(_("date"), unique=True)
-    is_workday = models.BooleanField(_("is a working day"))
-    note = models.CharField(_("note"), max_length=100, blank=True)
-
-    class Meta:
-        verbose_name = _("working-day override")
-        verbose_name_plural = _("working-day overrides")
-
-    def __str__(self) -> str:
-        return f"{self.date} {'+' if self.is_workday else '-'}"
 
 
 class Issue(models.Model):
@@ -372,23 +285,6 @@ class IssuePhoto(models.Model):
         return (self.thumbnail or self.image).url
 
 
-class KeywordRule(models.Model):
-    """A word that, found in a report, suggests `urgent` to the resident and flags it for staff."""
-
-    phrase = models.CharField(_("word or phrase"), max_length=30, unique=True)
-    is_active = models.BooleanField(_("active"), default=True)
-    note = models.CharField(_("note"), max_length=100, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("urgent keyword")
-        verbose_name_plural = _("urgent keywords")
-        ordering = ["phrase"]
-
-    def __str__(self) -> str:
-        return self.phrase
-
-
 class ReferenceCounter(models.Model):
     """The last reference number handed out per subdistrict and day (TP-20261128-0042)."""
 
@@ -399,56 +295,30 @@ class ReferenceCounter(models.Model):
         return f"{self.prefix}: {self.value}"
 
 
-class FAQ(models.Model):
-    """A published answer to a question residents ask again and again."""
+class Outbox(models.Model):
+    """Work promised in the same transaction as the change that needs it (routing a new report:
+    assignment and 派单). A Celery task does the work and marks the row done; the sweep publishes
+    again whatever is still not done a minute later, so a broker outage loses nothing."""
 
-    question = models.CharField(_("question"), max_length=200)
-    answer = models.TextField(_("answer"))
-    category = models.CharField(_("category"), max_length=50, blank=True)
-    is_published = models.BooleanField(_("published"), default=False)
+    class Topic(models.TextChoices):
+        ROUTE = "route", _("route a new report")
+
+    topic = models.CharField(max_length=16, choices=Topic.choices)
+    issue = models.ForeignKey("issues.Issue", on_delete=models.CASCADE, related_name="outbox")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The sweep publishes again from this moment on (moved a minute ahead at each publish).
+    publish_after = models.DateTimeField()
+    attempts = models.PositiveIntegerField(default=0)
+    done_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("FAQ entry")
-        verbose_name_plural = _("FAQ entries")
-        ordering = ["category", "id"]
-
-    def __str__(self) -> str:
-        return self.question
-
-
-class Notification(models.Model):
-    """One message to one person on one channel (issues.notify). (`key`, `channel`) is unique, so a
-    retried task never notifies twice. Written in the transaction of the change it tells about;
-    NULL `sent_at` is the outbox that the delivery task and the sweep work through."""
-
-    Channel = Channel
-
-    key = models.CharField(max_length=200)
-    channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.EMAIL)
-    # A staff member, or nobody for a resident reached at `address` (their phone).
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
-    )
-    address = models.CharField(max_length=300, blank=True)
-    issue = models.ForeignKey(Issue, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications")
-    subject = models.CharField(max_length=200)
-    body = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    # A delivery attempt claims the row first (compare-and-set), so two workers never both send.
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=300, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        constraints = [models.UniqueConstraint(fields=["key", "channel"], name="notification_once_per_channel")]
+        verbose_name = _("outbox entry")
+        verbose_name_plural = _("outbox")
         indexes = [
-            # issues.notify.deliver_pending: what is still to be sent, oldest first.
-            models.Index(fields=["created_at"], name="notification_unsent", condition=models.Q(sent_at__isnull=True)),
+            # issues.escalation.resend_outbox: undone work, by when it may be published again.
+            models.Index(fields=["publish_after"], name="outbox_pending", condition=models.Q(done_at__isnull=True)),
+            models.Index(fields=["issue", "topic"], name="outbox_issue_topic"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.key} ({self.channel})"
+        return f"{self.topic} {self.issue_id}"
