@@ -9,48 +9,29 @@ override with a written reason (see issues.services.resolve_issue).
 import datetime as dt
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from workstations.models import Department, Role
+from workstations.models import Department
 
 from . import notify, sla
-from .lifecycle import OPEN_STATUSES, Status
+from .lifecycle import OPEN_STATUSES
 from .models import Dispatch, Issue, IssueEvent, Kind
-from .notes import Note, system_note
-from .transitions import IssueError, is_staff_for, record, require_text
-
-User = get_user_model()
-
-
-def liaison_department_ids(user) -> set[int]:
-    """Departments `user` acts for as a liaison (cached on the user object for one request)."""
-    if not user.is_authenticated:
-        return set()
-    cached = getattr(user, "_minqing_liaison_departments", None)
-    if cached is None:
-        cached = set(
-            Role.objects.filter(user=user, kind=Role.Kind.LIAISON, department__isnull=False).values_list(
-                "department_id", flat=True
-            )
-        )
-        user._minqing_liaison_departments = cached
-    return cached
-
-
-def is_liaison(user) -> bool:
-    return bool(liaison_department_ids(user))
-
-
-def liaisons(department_id: int) -> list[User]:
-    return list(
-        User.objects.filter(
-            roles__kind=Role.Kind.LIAISON, roles__department_id=department_id, is_active=True
-        ).distinct()
-    )
+from .notes import system_note
+from .people import is_liaison, liaison_department_ids, liaisons, station_heads  # noqa: F401 - part of this surface
+from .transitions import (  # noqa: F401 - withdrawal: part of this surface, done by every final transition
+    IssueError,
+    lock,
+    move_dispatch,
+    must_be_open,
+    must_be_staff,
+    record,
+    require_text,
+    withdraw_open_dispatches,
+    withdrawal_note,
+)
 
 
 def serves(department: Department, issue: Issue) -> bool:
@@ -136,11 +117,9 @@ def dispatch_issue(
 ) -> Dispatch:
     """Staff send an open issue to a department (派单)."""
     with transaction.atomic():
-        locked = Issue.objects.select_for_update().select_related("location").get(pk=issue.pk)
-        if not is_staff_for(actor, locked):
-            raise IssueError(_("Only the workstation's staff can do this."))
-        if not locked.is_open:
-            raise IssueError(_("This issue is no longer open."))
+        locked = lock(issue)
+        must_be_staff(actor, locked)
+        must_be_open(locked)
         if due_at is not None and due_at <= timezone.now():
             raise IssueError(_("The deadline must be in the future."))
         dispatch = create_dispatch(locked, to, actor=actor, due_at=due_at, instructions=instructions, required=required)
@@ -149,38 +128,23 @@ def dispatch_issue(
     return dispatch
 
 
-def _act(dispatch_id: int, *, actor, allowed: tuple[str, ...], event_type: str, note: str = "", **changes) -> Dispatch:
-    """Lock the dispatch (and its issue), check the liaison and the dispatch's status, apply."""
-    with transaction.atomic():
-        dispatch = Dispatch.objects.select_for_update().select_related("department").get(pk=dispatch_id)
-        issue = Issue.objects.select_for_update().select_related("location").get(pk=dispatch.issue_id)
-        if not (actor.is_superuser or dispatch.department_id in liaison_department_ids(actor)):
-            raise IssueError(_("This dispatch is for another department."))
-        if dispatch.status not in allowed:
-            raise IssueError(
-                _("This cannot be done now: the dispatch is “%(status)s”.") % {"status": dispatch.get_status_display()}
-            )
-        for field, value in changes.items():
-            setattr(dispatch, field, value)
-        dispatch.save(update_fields=list(changes))
-        record(
-            issue,
-            event_type,
-            actor=actor,
-            note=f"{dispatch.department.name}: {note}" if note else dispatch.department.name,
-            public=event_type != IssueEvent.Type.DISPATCH_RETURN,
+def _locked(dispatch: Dispatch, *, actor, allowed: tuple[str, ...]) -> tuple[Dispatch, Issue]:
+    """The dispatch and its issue, locked, after checking the liaison and the dispatch's status."""
+    dispatch = Dispatch.objects.select_for_update().select_related("department").get(pk=dispatch.pk)
+    issue = lock(dispatch.issue_id)
+    if not (actor.is_superuser or dispatch.department_id in liaison_department_ids(actor)):
+        raise IssueError(_("This dispatch is for another department."))
+    if dispatch.status not in allowed:
+        raise IssueError(
+            _("This cannot be done now: the dispatch is “%(status)s”.") % {"status": dispatch.get_status_display()}
         )
-        if event_type in (IssueEvent.Type.DISPATCH_DONE, IssueEvent.Type.DISPATCH_RETURN):
-            _tell_handler(issue, dispatch, event_type, note)
-    return dispatch
+    return dispatch, issue
 
 
 @translation.override(settings.LANGUAGE_CODE)  # the workstation's language, not the liaison's page's
 def _tell_handler(issue: Issue, dispatch: Dispatch, event_type: str, note: str) -> None:
     """The person handling the issue (or the station heads) hears when a department finishes or
     returns its part."""
-    from .transitions import station_heads
-
     people = [issue.assignee] if issue.assignee_id else station_heads(issue.workstation_id)
     what = _("done") if event_type == IssueEvent.Type.DISPATCH_DONE else _("returned")
     for person in people:
@@ -221,96 +185,40 @@ def send_required_dispatches(issue: Issue, *, actor=None, inline: bool = False) 
     return [d for d in sent if d is not None]
 
 
-_WITHDRAWN_BECAUSE = {
-    Status.CLOSED: gettext_lazy("Withdrawn from %(dept)s: the issue was closed."),
-    Status.DECLINED: gettext_lazy("Withdrawn from %(dept)s: the issue was declined."),
-    Status.MERGED: gettext_lazy("Withdrawn from %(dept)s: the issue was merged into %(ref)s."),
-}
-
-
-def withdrawal_note(dispatch: Dispatch, issue: Issue) -> Note:
-    """Why `dispatch` was withdrawn: how its issue ended (for a merge, into which report). In the
-    current language, with its source for the timeline."""
-    msgid = _WITHDRAWN_BECAUSE.get(issue.status, gettext_lazy("Withdrawn from %(dept)s: the issue is finished."))
-    ref = issue.merged_into.reference if issue.merged_into_id else ""
-    return system_note(msgid, dept=dispatch.department.name, ref=ref)
-
-
-def withdraw_open_dispatches(issue: Issue, *, actor=None) -> list[Dispatch]:
-    """The issue has ended (closed, declined, merged: issues.lifecycle.FINAL_STATUSES): its open
-    派单 are withdrawn, each with the reason in `result`, an internal event and a word to the
-    department's liaisons. Inside the caller's transaction, the issue row locked and its status
-    already final. A withdrawn dispatch is off the liaison's open list and never flagged late.
-    Done and returned dispatches keep their answer.
-
-    Nothing brings a withdrawn dispatch back: no action leads out of a final status (a resident
-    reopens a resolved issue, whose dispatches were never withdrawn). Staff who take the matter
-    up again (on the report it was merged into, say) send 派单 anew as they need."""
-    withdrawn = list(
-        Dispatch.objects.select_for_update(of=("self",))
-        .filter(issue=issue, status__in=Dispatch.OPEN)
-        .select_related("department")
-        .order_by("id")
-    )
-    for dispatch in withdrawn:
-        note = withdrawal_note(dispatch, issue)
-        dispatch.status = Dispatch.Status.WITHDRAWN
-        dispatch.result = note.text
-        dispatch.save(update_fields=["status", "result"])
-        record(issue, IssueEvent.Type.DISPATCH_WITHDRAWN, actor=actor, note=note, public=False)
-        _tell_withdrawn(dispatch, issue)
-    return withdrawn
-
-
-@translation.override(settings.LANGUAGE_CODE)  # the workstation's language, not the actor's page's
-def _tell_withdrawn(dispatch: Dispatch, issue: Issue) -> None:
-    for liaison in liaisons(dispatch.department_id):
-        notify.queue(
-            liaison,
-            key=f"dispatch-withdrawn:{dispatch.pk}:{liaison.pk}",
-            issue=issue,
-            subject=_("[%(ref)s] 派单 withdrawn: %(dept)s")
-            % {"ref": issue.reference, "dept": dispatch.department.name},
-            body=withdrawal_note(dispatch, issue).text,
-        )
-
-
 def acknowledge_dispatch(dispatch: Dispatch, *, actor) -> Dispatch:
-    return _act(
-        dispatch.pk,
-        actor=actor,
-        allowed=(Dispatch.Status.SENT,),
-        event_type=IssueEvent.Type.DISPATCH_ACK,
-        status=Dispatch.Status.ACKNOWLEDGED,
-        acknowledged_at=timezone.now(),
-    )
+    with transaction.atomic():
+        dispatch, issue = _locked(dispatch, actor=actor, allowed=(Dispatch.Status.SENT,))
+        dispatch.acknowledged_at = timezone.now()
+        move_dispatch(dispatch, Dispatch.Status.ACKNOWLEDGED, fields=["acknowledged_at"])
+        record(issue, IssueEvent.Type.DISPATCH_ACK, actor=actor, note=dispatch.department.name)
+    return dispatch
 
 
 def complete_dispatch(dispatch: Dispatch, *, actor, note: str) -> Dispatch:
     note = require_text(note, _("Please say what the department did."))
-    now = timezone.now()
-    return _act(
-        dispatch.pk,
-        actor=actor,
-        allowed=Dispatch.OPEN,
-        event_type=IssueEvent.Type.DISPATCH_DONE,
-        note=note,
-        status=Dispatch.Status.DONE,
-        done_at=now,
-        acknowledged_at=dispatch.acknowledged_at or now,
-        result=note,
-    )
+    with transaction.atomic():
+        dispatch, issue = _locked(dispatch, actor=actor, allowed=Dispatch.OPEN)
+        now = timezone.now()
+        dispatch.done_at, dispatch.result = now, note
+        dispatch.acknowledged_at = dispatch.acknowledged_at or now
+        move_dispatch(dispatch, Dispatch.Status.DONE, fields=["done_at", "acknowledged_at", "result"])
+        record(issue, IssueEvent.Type.DISPATCH_DONE, actor=actor, note=f"{dispatch.department.name}: {note}")
+        _tell_handler(issue, dispatch, IssueEvent.Type.DISPATCH_DONE, note)
+    return dispatch
 
 
 def return_dispatch(dispatch: Dispatch, *, actor, reason: str) -> Dispatch:
     reason = require_text(reason, _("Please give the reason for returning it."))
-    return _act(
-        dispatch.pk,
-        actor=actor,
-        allowed=Dispatch.OPEN,
-        event_type=IssueEvent.Type.DISPATCH_RETURN,
-        note=reason,
-        status=Dispatch.Status.RETURNED,
-        returned_at=timezone.now(),
-        result=reason,
-    )
+    with transaction.atomic():
+        dispatch, issue = _locked(dispatch, actor=actor, allowed=Dispatch.OPEN)
+        dispatch.returned_at, dispatch.result = timezone.now(), reason
+        move_dispatch(dispatch, Dispatch.Status.RETURNED, fields=["returned_at", "result"])
+        record(
+            issue,
+            IssueEvent.Type.DISPATCH_RETURN,
+            actor=actor,
+            note=f"{dispatch.department.name}: {reason}",
+            public=False,
+        )
+        _tell_handler(issue, dispatch, IssueEvent.Type.DISPATCH_RETURN, reason)
+    return dispatch

@@ -9,10 +9,10 @@ identifies this sweeper's claim), with `SELECT … FOR UPDATE SKIP LOCKED` first
 two sweepers take different rows instead of queueing. A row is updated once per claim: see
 issues.resend.resend_outbox for the deadlock a second UPDATE would risk. Two beats or two workers sweeping at once never tell anyone twice.
 
-The work on a batch is set-based: the claimed issues are read as plain rows (only the columns
-the sweep needs, one query), advanced in memory, and written back in one statement; the batch's
-events and notifications are each inserted in one statement (notifications skip keys already
-notified), and webhooks hear of the events once per batch (issues.signals.events_created).
+The work on a batch is set-based: the claimed issues are read in one query (only the columns
+the sweep needs: LOADED), advanced in memory, and written back in one statement (bulk_update);
+the batch's events and notifications are each inserted in one statement (bulk_create;
+notifications skip keys already notified), and webhooks hear of the events once per batch (issues.signals.events_created).
 Notifications are delivered by a task after the commit.
 
 The ladder (issues.ladder.Level): the grid worker → the station heads → the area secretary → the subdistrict.
@@ -25,27 +25,25 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from minqing import rows
-from workstations.models import Location, Role
+from workstations.models import Role
 
-from . import notify, resend, sla
+from . import notify, publish, resend, sla
 from .ladder import TOP, Audience, Level, names
 from .lifecycle import OPEN_STATUSES, Status
 from .models import Dispatch, Issue, IssueEvent, Notification
 from .signals import events_created
+from .sweeping import claimable_ids
 
 User = get_user_model()
 
 
 WHAT = {"accept": gettext_lazy("acceptance"), "arrive": gettext_lazy("arrival"), "resolve": gettext_lazy("resolution")}
-ISSUE_FIELDS = ["accept_remind_at", "arrive_remind_at", "resolve_remind_at", "missed", "escalation_level"]
-ISSUE_FIELDS += ["escalate_at", "overdue_at", "sla_next_at"]
 
 
 def batch_size() -> int:
@@ -74,137 +72,32 @@ def overdue_issues(now: dt.datetime):
     )
 
 
-# --- A claimed issue, as the sweep reads it -----------------------------------------------------
+# --- Claiming a batch ---------------------------------------------------------------------------
 
-# The columns of Issue the sweep reads; the location's name comes with them (for the message).
-LOADED = (
-    "id",
-    "reference",
-    "kind",
-    "priority",
-    "status",
-    "description",
-    "workstation_id",
-    "grid_id",
-    "assignee_id",
-    "paused_at",
-    "sla_started_at",
-    "accepted_at",
-    "on_site_at",
-    "resolved_at",
-    "accept_due_at",
-    "arrive_due_at",
-    "resolve_due_at",
-    "accept_remind_at",
-    "arrive_remind_at",
-    "resolve_remind_at",
-    "missed",
-    "escalation_level",
-    "escalate_at",
-    "overdue_at",
-)
+# What the sweep reads of a claimed issue (its SLA state, and what its messages name).
+LOADED = ["reference", "description", "workstation_id", "grid_id", "assignee_id", *sla.SWEEP_READS, "location__name"]
 
 
-class Due:
-    """One claimed issue: its SLA state and what the messages about it need. A plain row rather
-    than a model instance (a batch holds a thousand of them); it has an Issue's attribute names,
-    so issues.sla reads it as it reads an Issue."""
+def _claim(now: dt.datetime, batch: int, ids: list[int] | None) -> list[Issue]:
+    """Take up to `batch` due issues for this sweeper, soonest first, and read them (one query on
+    PostgreSQL, three elsewhere, whatever the batch holds).
 
-    __slots__ = (*LOADED, "location_name", "sla_next_at")
-
-    def __init__(self, row) -> None:
-        (
-            self.id,
-            self.reference,
-            self.kind,
-            self.priority,
-            self.status,
-            self.description,
-            self.workstation_id,
-            self.grid_id,
-            self.assignee_id,
-            self.paused_at,
-            self.sla_started_at,
-            self.accepted_at,
-            self.on_site_at,
-            self.resolved_at,
-            self.accept_due_at,
-            self.arrive_due_at,
-            self.resolve_due_at,
-            self.accept_remind_at,
-            self.arrive_remind_at,
-            self.resolve_remind_at,
-            self.missed,
-            self.escalation_level,
-            self.escalate_at,
-            self.overdue_at,
-            self.location_name,
-        ) = row
-        self.sla_next_at = None
-
-    @property
-    def pk(self) -> int:
-        return self.id
-
-
-def _qn(name: str) -> str:
-    return connection.ops.quote_name(name)
-
-
-def _column(model, name: str) -> str:
-    return _qn(model._meta.get_field(name.removesuffix("_id")).column)
-
-
-def _select(where: str, params: list, tail: str = "") -> list[Due]:
-    """The LOADED columns (and the location's name) of the issues matching `where`, one query."""
-    issue, location = Issue._meta, Location._meta
-    sqlite = not connection.features.supports_timezones
-    columns = []
-    for name in LOADED:
-        column = f"i.{_column(Issue, name)}"
-        if sqlite and isinstance(Issue._meta.get_field(name.removesuffix("_id")), models.DateTimeField):
-            column += " || ''"  # the stored text as it is: parsed below, faster than the row converter
-        columns.append(column)
-    sql = (
-        f"SELECT {', '.join(columns)}, l.{_column(Location, 'name')} FROM {_qn(issue.db_table)} i "
-        f"JOIN {_qn(location.db_table)} l ON l.{_qn(location.pk.column)} = i.{_column(Issue, 'location')} "
-        f"WHERE {where} {tail}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if sqlite:
-        # SQLite stores naive datetimes in the connection's time zone (Django's format).
-        tz, parse = connection.timezone, dt.datetime.fromisoformat
-        dates = [isinstance(Issue._meta.get_field(n.removesuffix("_id")), models.DateTimeField) for n in LOADED]
-        dates.append(False)  # the location's name
-        rows = [
-            [parse(v).replace(tzinfo=tz) if d and v is not None else v for v, d in zip(row, dates, strict=True)]
-            for row in rows
-        ]
-    return [Due(row) for row in rows]
-
-
-def _claim(now: dt.datetime, batch: int, ids: list[int] | None) -> list[Due]:
-    """Take up to `batch` due issues for this sweeper, soonest first, and read them.
-
-    PostgreSQL: one `SELECT … FOR UPDATE SKIP LOCKED`: the rows stay locked until the commit,
-    another sweeper skips them, and a row another sweeper has just committed is re-checked
-    against its new `sla_next_at` before it is locked. Elsewhere (SQLite): compare-and-set, an
-    UPDATE of the candidates still due to a sentinel unique to this claim, then the rows that
-    carry it."""
-    due_at = f"i.{_column(Issue, 'sla_next_at')}"
-    only = f" AND i.{_qn(Issue._meta.pk.column)} IN ({', '.join(['%s'] * len(ids))})" if ids else ""
+    PostgreSQL: one `SELECT … FOR UPDATE OF issue SKIP LOCKED`: the rows stay locked until the
+    commit, another sweeper skips them, and a row another sweeper has just committed is
+    re-checked against its new `sla_next_at` before it is locked. Elsewhere (SQLite):
+    compare-and-set, an UPDATE of the candidates still due to a sentinel unique to this claim,
+    then the rows that carry it."""
+    due = due_issues(now) if ids is None else due_issues(now).filter(pk__in=ids)
+    read = Issue.objects.select_related("location").only(*LOADED)
     if connection.features.has_select_for_update_skip_locked:
-        order = f"ORDER BY {due_at} LIMIT %s FOR UPDATE OF i SKIP LOCKED"
-        return _select(f"{due_at} <= %s{only}", [now, *(ids or []), batch], order)
-    queryset = due_issues(now) if ids is None else due_issues(now).filter(pk__in=ids)
-    candidates = rows.claimable_ids(queryset, "sla_next_at", batch)
+        claimed = read.filter(sla_next_at__lte=now) if ids is None else read.filter(sla_next_at__lte=now, pk__in=ids)
+        return list(claimed.select_for_update(skip_locked=True, of=("self",)).order_by("sla_next_at")[:batch])
+    candidates = claimable_ids(due, "sla_next_at", batch)
     if not candidates:
         return []
     claim = _sentinel()
     Issue.objects.filter(pk__in=candidates, sla_next_at__lte=now).update(sla_next_at=claim)
-    return _select(f"{due_at} = %s", [connection.ops.adapt_datetimefield_value(claim)])
+    return list(read.filter(sla_next_at=claim))
 
 
 # --- What is due for one issue: pure, on the row in memory -------------------------------------
@@ -224,7 +117,7 @@ def advance(
     issue, now: dt.datetime, *, calendar: sla.WorkCalendar, table, clocks: dict | None = None
 ) -> tuple[list, list, int | None]:
     """Move `issue`'s SLA state to `now`: (reminders due, deadlines newly missed, level to tell).
-    `issue` is an Issue or a Due row; `clocks` caches the policies' clocks across a batch."""
+    `issue` is an Issue (of the sweep, with only LOADED read); `clocks` caches the policies' clocks across a batch."""
     reminders: list[str] = []
     misses: list[str] = []
     fired = None
@@ -266,26 +159,40 @@ def climb(issue, now: dt.datetime, *, calendar: sla.WorkCalendar, table, clocks:
 
 # --- Writing a batch: a statement per table ----------------------------------------------------
 
-EVENT_FIELDS = ("issue", "type", "note", "is_public")
-NOTIFICATION_FIELDS = ("key", "channel", "user", "address", "issue", "subject", "body")
 
-
-def _save_state(issues: list[Due]) -> None:
-    """Write the sweep's fields (ISSUE_FIELDS) of every claimed issue in one statement."""
-    rows.update_many(Issue, ISSUE_FIELDS, issues)
+def _save_state(issues: list[Issue]) -> None:
+    """Write what the sweep changed (issues.sla.SWEPT_FIELDS) of every claimed issue, in one
+    statement."""
+    Issue.objects.bulk_update(issues, sla.SWEPT_FIELDS, batch_size=len(issues))
 
 
 def _write(events: list[tuple], notifications: list[tuple]) -> None:
-    """A batch's events (EVENT_FIELDS) and notifications (NOTIFICATION_FIELDS), a statement each;
-    then the webhooks hear of the events; the notifications are delivered after the commit."""
+    """A batch's events (issue id, type, note, public) and notifications (key, channel, user id,
+    address, issue id, subject, body), a statement each; then the webhooks hear of the events;
+    the notifications are delivered after the commit."""
     if events:
-        ids = rows.insert_many(IssueEvent, EVENT_FIELDS, events, returning=True)
-        events_created.send(
-            sender=IssueEvent, events=[(pk, row[0], row[1]) for pk, row in zip(ids, events, strict=True)]
+        created = IssueEvent.objects.bulk_create(
+            IssueEvent(issue_id=issue_id, type=type_, note=note, is_public=public)
+            for issue_id, type_, note, public in events
         )
+        events_created.send(sender=IssueEvent, events=[(e.pk, e.issue_id, e.type) for e in created])
     if notifications:
-        rows.insert_many(Notification, NOTIFICATION_FIELDS, notifications, ignore_conflicts=True)
-        transaction.on_commit(resend.deliver_fresh, robust=True)
+        Notification.objects.bulk_create(
+            (
+                Notification(
+                    key=key,
+                    channel=channel,
+                    user_id=user_id,
+                    address=address,
+                    issue_id=issue_id,
+                    subject=subject,
+                    body=body,
+                )
+                for key, channel, user_id, address, issue_id, subject, body in notifications
+            ),
+            ignore_conflicts=True,
+        )
+        transaction.on_commit(lambda: publish.delivery(None), robust=True)
 
 
 class _Texts:
@@ -376,7 +283,7 @@ def _sweep_issues(now: dt.datetime, *, batch: int, ids: list[int] | None = None)
                     if sla.pending(issue, n) and getattr(issue, f"{n}_due_at") < now
                 )
                 round_ = issue.sla_started_at.isoformat() if issue.sla_started_at else ""
-                subject = text.overdue_subject % {"ref": issue.reference, "loc": issue.location_name}
+                subject = text.overdue_subject % {"ref": issue.reference, "loc": issue.location.name}
                 for user in people:
                     body = text.overdue_body % {
                         "what": missed,
@@ -407,7 +314,7 @@ def escalate_overdue(issue_id: int, *, now: dt.datetime) -> bool:
 def _sweep_dispatches(now: dt.datetime, *, batch: int) -> int:
     with transaction.atomic():
         late = Dispatch.objects.filter(status__in=Dispatch.OPEN, overdue_at__isnull=True, due_at__lt=now)
-        candidates = rows.claimable_ids(late, "due_at", batch)
+        candidates = claimable_ids(late, "due_at", batch)
         if not candidates:
             return 0
         # Compare-and-set in one UPDATE per row (see issues.resend.resend_outbox), then the rows it changed.

@@ -26,7 +26,7 @@ TOP = Level.SUBDISTRICT
 
 
 class Audience:
-    """The people of every level for a batch of issues (Issue instances or Due rows), their
+    """The people of every level for a batch of issues , their
     notification preferences, and the message rows for them."""
 
     def __init__(self, issues) -> None:
@@ -38,12 +38,11 @@ class Audience:
         self.grid_workers: dict[int, list] = {}
         self.secretaries: dict[int, list] = {}
         self.subdistrict: dict[int, list] = {}
-        supervisor = getattr(Role.Kind, "SUBDISTRICT_SUPERVISOR", None)
-        roles = Q(kind=Role.Kind.STATION_HEAD, workstation_id__in=ws_ids) | Q(
-            kind=Role.Kind.GRID_WORKER, grid_id__in=grid_ids
+        roles = (
+            Q(kind=Role.Kind.STATION_HEAD, workstation_id__in=ws_ids)
+            | Q(kind=Role.Kind.GRID_WORKER, grid_id__in=grid_ids)
+            | Q(kind=Role.Kind.SUBDISTRICT_SUPERVISOR, subdistrict_id__in=sd_ids)
         )
-        if supervisor is not None:
-            roles |= Q(kind=supervisor, subdistrict_id__in=sd_ids)
         # An area secretary by role hears at level 3, as one named in EscalationContact does.
         roles |= Q(kind=Role.Kind.AREA_SECRETARY, workstation_id__in=ws_ids)
         for role in Role.objects.filter(roles, user__is_active=True).select_related("user").order_by("id"):

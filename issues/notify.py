@@ -25,6 +25,8 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from . import publish, tracking
+from .lifecycle import Status
 from .models import Channel, Issue, Notification, NotificationPreference, mask_phone
 
 logger = logging.getLogger(__name__)
@@ -65,33 +67,11 @@ class LoggingWeChatChannel:
         return {"first": {"value": notification.subject}, "remark": {"value": notification.body}}
 
 
-class WebhookChannel:
-    """POSTs the message as JSON to the person's URL, through the webhooks app's one guarded POST
-    (webhooks.sending.post: http(s) only, never to this server or a private network unless
-    WEBHOOK_ALLOW_PRIVATE_NETWORKS, no redirects followed, a short timeout)."""
-
-    def send(self, notification: Notification) -> None:
-        from webhooks.sending import post
-
-        body = json.dumps(
-            {
-                "key": notification.key,
-                "issue": notification.issue.reference if notification.issue_id else None,
-                "subject": notification.subject,
-                "body": notification.body,
-            },
-            ensure_ascii=False,
-        ).encode()
-        outcome = post(notification.address, body, {"Content-Type": "application/json; charset=utf-8"})
-        if not outcome.ok:
-            raise OSError(f"webhook: {outcome.error or f'answered {outcome.status_code}'}")
-
-
 DEFAULT_CHANNELS = {
     Channel.EMAIL: "issues.notify.EmailChannel",
     Channel.SMS: "issues.notify.LoggingSmsChannel",
     Channel.WECHAT: "issues.notify.LoggingWeChatChannel",
-    Channel.WEBHOOK: "issues.notify.WebhookChannel",
+    Channel.WEBHOOK: "webhooks.channel.WebhookChannel",  # named, not imported: issues never imports webhooks
 }
 
 
@@ -174,15 +154,21 @@ def with_tracking_link(notification: Notification) -> str:
     """A resident's message as sent: the body, then the link to their tracking page, where they
     follow, confirm or reopen the report. It is added only when sending: we keep a digest of the
     tracking token, never the token, and can rebuild it only from the report's idempotency key
-    (issues.services.tracking_token_for); a report sent without a key gets the body alone."""
+    (issues.tracking.token_of, which survives a rotation of SECRET_KEY); a report sent without a
+    key gets the body alone."""
     issue = notification.issue
-    if issue is None or not issue.idempotency_key:
+    token = tracking.token_of(issue) if issue is not None else None
+    if token is None:
         return notification.body
-    from .services import tracking_token_for
-
-    url = f"{settings.SITE_URL}/t/{tracking_token_for(issue.idempotency_key)}/"
+    url = tracking.url_of(token)
     with translation.override(settings.LANGUAGE_CODE):  # residents are written to in Chinese
         return notification.body + "\n" + _("Follow it here: %(url)s") % {"url": url}
+
+
+def workstation_language():
+    """What others are told is written in the workstation's language (settings.LANGUAGE_CODE),
+    not in the language of the page of whoever acted. A context manager."""
+    return translation.override(settings.LANGUAGE_CODE)
 
 
 def save(rows: Iterable[Notification], *, inline: bool) -> list[Notification]:
@@ -200,13 +186,6 @@ def save(rows: Iterable[Notification], *, inline: bool) -> list[Notification]:
         ids = [row.pk for row in created]
         transaction.on_commit(lambda: deliver_soon(ids, inline=inline), robust=True)
     return created
-
-
-def save_many(rows: list[Notification]) -> None:
-    """Write many rows in one statement, skipping keys already notified (the SLA sweep). The sweep
-    hands them to the delivery task after its commit."""
-    if rows:
-        Notification.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 def queue(user, *, key: str, subject: str, body: str, issue: Issue | None = None, inline: bool = False) -> list:
@@ -233,12 +212,7 @@ def deliver_soon(ids: list[int], *, inline: bool) -> None:
         for pk in ids:
             deliver(pk)
         return
-    from .tasks import deliver_notifications_task
-
-    try:
-        deliver_notifications_task.apply_async(args=[ids], retry=False)
-    except Exception:  # noqa: BLE001 - any broker failure; the unsent rows are the record
-        logger.warning("could not publish delivery of notifications %s; the sweep will retry", ids, exc_info=True)
+    publish.delivery(ids)
 
 
 def _claimable(now: dt.datetime) -> Q:
@@ -276,8 +250,6 @@ def _held_for_morning(now: dt.datetime) -> Q:
 def _answered_before_sending(notification: Notification) -> bool:
     """A reminder to confirm whose report the resident answered (or that was closed) between its
     writing and its sending (a gateway retrying, a worker down): it is not sent."""
-    from .lifecycle import Status
-
     return (
         notification.key.startswith(CONFIRM_REMINDER)
         and notification.issue is not None

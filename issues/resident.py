@@ -1,9 +1,7 @@
-"""The resident's side of the loop (issue 4): a report with its photos and keyword flags in one
-transaction, notes and photos added while the report is open, and closing what the resident
-never confirmed. `photos` here are issues.photos.CleanPhoto objects (already re-encoded).
-
-Re-exported by issues.services, the one door for writes; callers keep using that.
-"""
+"""The resident's side of the loop: the QR form's report (through the one intake,
+issues.intake), what a tracking link shows, notes and photos added while the report is open,
+and, when the resident never answers, a reminder and then closing. `photos` here are
+issues.photos.CleanPhoto objects (already re-encoded)."""
 
 import datetime as dt
 
@@ -14,44 +12,34 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from minqing import rows
 from workstations.models import Location
 
-from . import keywords, lifecycle, notify
-from .dispatch import withdraw_open_dispatches
+from . import notify, publish, sla
+from .intake import MAX_PHOTOS_PER_ISSUE, create_issue, save_photos
 from .lifecycle import Action, Status
-from .models import Issue, IssueEvent, IssuePhoto, Kind, Notification, hash_token
+from .models import Intake, Issue, IssueEvent, IssuePhoto, Notification, hash_token
 from .notes import split, system_note
-from .transitions import IssueError
+from .people import station_heads
+from .transitions import IssueError, lock, transition
 
-MAX_PHOTOS_PER_ISSUE = 12
-
-
-# --- What a tracking link shows (the page and the API), SQL built once per process -------------
-
-_ISSUE_BY_TOKEN = rows.Select(Issue, ("location", "workstation"), where="t0.tracking_token_hash = %s")
-_PUBLIC_EVENTS = rows.Select(IssueEvent, where="t0.issue_id = %s AND t0.is_public", order_by="t0.created_at, t0.id")
-_PHOTOS = rows.Select(IssuePhoto, where="t0.issue_id = %s", order_by="t0.id")
+# --- What a tracking link shows (the page and the API) ------------------------------------------
 
 
 def find_by_token(token: str) -> Issue | None:
     """The issue of a tracking token, with its place and workstation (one query; the workstation
     is denormalised onto the issue, so no more of the place hierarchy is needed)."""
-    return _ISSUE_BY_TOKEN.first(hash_token(token)) if token else None
+    if not token:
+        return None
+    return Issue.objects.select_related("location", "workstation").filter(tracking_token_hash=hash_token(token)).first()
 
 
 def public_events(issue: Issue) -> list[IssueEvent]:
     """The timeline the resident sees, oldest first."""
-    return _PUBLIC_EVENTS.all(issue.pk)
+    return list(IssueEvent.objects.filter(issue_id=issue.pk, is_public=True).order_by("created_at", "id"))
 
 
 def photos_of(issue: Issue) -> list[IssuePhoto]:
-    return _PHOTOS.all(issue.pk)
-
-
-def _save_photos(issue: Issue, photos) -> None:
-    for photo in photos:
-        IssuePhoto.objects.create(issue=issue, image=photo.image, thumbnail=photo.thumbnail)
+    return list(IssuePhoto.objects.filter(issue_id=issue.pk).order_by("id"))
 
 
 def submit_report(
@@ -64,32 +52,18 @@ def submit_report(
     photos=(),
     idempotency_key: str | None = None,
 ) -> tuple[Issue, str, bool]:
-    """A resident's report: `create_issue`, with the keyword rules and the photos.
-
-    If the text holds an urgent keyword (issues.keywords) the issue is flagged for staff (an
-    internal event, written with the issue); if the resident chose no kind it becomes `urgent`,
-    so that a gas smell never waits a working day. A report without photos is exactly one
-    `create_issue` call: one transaction."""
-    from .services import create_issue  # issues.services re-exports this module
-
-    found = keywords.matches(description)
-    if found and not kind:
-        kind = Kind.URGENT
-    fields = {
-        "description": description,
-        "kind": kind,
-        "reporter_name": reporter_name,
-        "reporter_phone": reporter_phone,
-        "idempotency_key": idempotency_key,
-        "urgent_keywords": "、".join(found),
-    }
-    if not photos:
-        return create_issue(location, **fields)
-    with transaction.atomic():
-        issue, token, created = create_issue(location, **fields)
-        if created:
-            _save_photos(issue, photos)
-    return issue, token, created
+    """A resident's report from the QR form: the one intake (issues.intake.create_issue, which
+    applies the keyword rules), with its photos, in one transaction."""
+    return create_issue(
+        location,
+        description=description,
+        kind=kind,
+        channel=Intake.QR,
+        reporter_name=reporter_name,
+        reporter_phone=reporter_phone,
+        photos=photos,
+        idempotency_key=idempotency_key,
+    )
 
 
 def add_resident_note(issue: Issue, *, note: str = "", photos=()) -> IssueEvent:
@@ -103,7 +77,7 @@ def add_resident_note(issue: Issue, *, note: str = "", photos=()) -> IssueEvent:
             raise IssueError(_("This report is no longer open, so nothing can be added to it."))
         if photos and issue.photos.count() + len(photos) > MAX_PHOTOS_PER_ISSUE:
             raise IssueError(_("A report can have at most %(max)d photos in all.") % {"max": MAX_PHOTOS_PER_ISSUE})
-        _save_photos(issue, photos)
+        save_photos(issue, photos)
         written = note or system_note(gettext_lazy("Added %(n)d photo(s)."), n=len(photos))
         note, source = split(written)
         event = IssueEvent.objects.create(
@@ -122,10 +96,63 @@ def add_resident_note(issue: Issue, *, note: str = "", photos=()) -> IssueEvent:
     return event
 
 
+# --- The resident's answer -----------------------------------------------------------------------
+
+
+def confirm_issue(issue: Issue, *, rating: int, comment: str = "") -> Issue:
+    """The resident confirms it is solved and rates the handling; this closes the loop."""
+    if rating not in range(1, 6):
+        raise IssueError(_("Please choose a rating from 1 to 5."))
+    with transaction.atomic():
+        locked = lock(issue)
+        locked.closed_at, locked.rating, locked.rating_comment = timezone.now(), rating, comment.strip()
+        return transition(
+            locked,
+            Action.CONFIRM,
+            actor=None,
+            event_type=IssueEvent.Type.CONFIRMED,
+            note=system_note(gettext_lazy("Rated %(n)s of 5. %(comment)s"), n=rating, comment=comment.strip()),
+            fields=["closed_at", "rating", "rating_comment"],
+        )
+
+
+def reopen_issue(issue: Issue, *, reason: str) -> Issue:
+    """The resident says it is not solved: back to the same handler, with the reason.
+
+    The reopened issue is a new round of work: its SLA clock restarts now and it can be
+    escalated again (from the bottom of the ladder) if this round misses its deadlines."""
+    reason = reason.strip()
+    if not reason:
+        raise IssueError(_("Please tell us what is still wrong."))
+    with transaction.atomic():
+        locked = lock(issue)
+        now = timezone.now()
+        locked.resolved_at = None  # and, being reopened, the acceptance and the visit (transition)
+        new_round = sla.start_round(locked, now)
+        transition(
+            locked,
+            Action.REOPEN,
+            actor=None,
+            event_type=IssueEvent.Type.REOPENED,
+            note=reason,
+            fields=["resolved_at", *new_round],
+        )
+        people = [locked.assignee] if locked.assignee_id else station_heads(locked.workstation_id)
+        with notify.workstation_language():
+            for person in people:
+                notify.queue(
+                    person,
+                    key=f"reopened:{locked.pk}:{person.pk}:{now.isoformat()}",
+                    issue=locked,
+                    subject=_("[%(ref)s] Reopened by the resident") % {"ref": locked.reference},
+                    body=reason,
+                )
+    return locked
+
+
 # --- Waiting for the resident's answer: a reminder the day before, then closing ----------------
 
 REMINDER_KEY = notify.CONFIRM_REMINDER  # the key's start: notify.deliver skips one answered meanwhile
-NOTIFICATION_FIELDS = ("key", "channel", "user", "address", "issue", "subject", "body")
 
 
 def reminder_key(issue: Issue) -> str:
@@ -194,19 +221,14 @@ def remind_unconfirmed(*, now: dt.datetime | None = None, batch: int = 500) -> i
                 "without an answer it will be closed as 'no rating'."
             )
         notifications = [
-            (n.key, n.channel, n.user_id, n.address, n.issue_id, n.subject, n.body)
+            n
             for issue in issues
             for n in notify.build_for_resident(issue, key=reminder_key(issue), body=text % {"ref": issue.reference})
         ]
-        rows.insert_many(Notification, NOTIFICATION_FIELDS, notifications, ignore_conflicts=True)
-        transaction.on_commit(_deliver_reminders, robust=True)
+        Notification.objects.bulk_create(notifications, ignore_conflicts=True)
+        # Whatever is unsent: the new rows' ids are not known (skipped conflicts).
+        transaction.on_commit(lambda: publish.delivery(None), robust=True)
     return len(issues)
-
-
-def _deliver_reminders() -> None:
-    from .tasks import publish_delivery
-
-    publish_delivery(None)  # whatever is unsent: the new rows' ids are not known (skipped conflicts)
 
 
 def awaiting_confirmation_too_long(now: dt.datetime):
@@ -233,23 +255,18 @@ def close_unconfirmed(*, now: dt.datetime | None = None, batch: int = 500) -> in
             )
             if issue is None:
                 continue
-            old_status = issue.status
-            issue.status = lifecycle.target_of(old_status, Action.CLOSE_UNCONFIRMED, issue.kind)
             issue.closed_at = now
-            issue.save(update_fields=["status", "closed_at", "updated_at"])
-            note, source = system_note(
-                gettext_lazy("No answer from the resident within %(n)d days: closed without a rating."),
-                n=settings.RESIDENT_CONFIRM_DAYS,
+            transition(
+                issue,
+                Action.CLOSE_UNCONFIRMED,
+                actor=None,
+                event_type=IssueEvent.Type.UNCONFIRMED,
+                note=system_note(
+                    gettext_lazy("No answer from the resident within %(n)d days: closed without a rating."),
+                    n=settings.RESIDENT_CONFIRM_DAYS,
+                ),
+                fields=["closed_at"],
             )
-            IssueEvent.objects.create(
-                issue=issue,
-                type=IssueEvent.Type.UNCONFIRMED,
-                old_status=old_status,
-                new_status=issue.status,
-                note=note,
-                note_source=source,
-            )
-            withdraw_open_dispatches(issue, actor=None)
             _tell_closed_unanswered(issue)
         closed += 1
     return closed

@@ -158,20 +158,6 @@ class WorkCalendar:
         return total
 
 
-def is_workday(day: dt.date, overrides: dict[dt.date, bool]) -> bool:
-    """Kept for callers that hold their own override map."""
-    if day in overrides:
-        return overrides[day]
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        return day.weekday() < 5
-
-
-def add_working_days(start: dt.datetime, days: int) -> dt.datetime:
-    return WorkCalendar().add_working_days(start, days)
-
-
 # --- Clocks ------------------------------------------------------------------------------------
 
 
@@ -253,35 +239,20 @@ def cached_calendar() -> WorkCalendar:
     return config_cache.get("issues.work_calendar", WorkCalendar)
 
 
-def add_target(start: dt.datetime, unit: str, amount: int) -> dt.datetime:
-    return Clock(unit).target(start, amount)
-
-
 # --- An issue's SLA state -----------------------------------------------------------------------
 
-ROUND_FIELDS = [
-    "sla_started_at",
-    "accept_due_at",
-    "arrive_due_at",
-    "resolve_due_at",
-    "accept_remind_at",
-    "arrive_remind_at",
-    "resolve_remind_at",
-    "missed",
-    "escalation_level",
-    "escalate_at",
-    "overdue_at",
-    "sla_next_at",
-]
-SHIFTED_FIELDS = [
-    "accept_due_at",
-    "arrive_due_at",
-    "resolve_due_at",
-    "accept_remind_at",
-    "arrive_remind_at",
-    "resolve_remind_at",
-    "escalate_at",
-]
+# The SLA columns of Issue, named once, from DEADLINES.
+DUE_FIELDS = [f"{name}_due_at" for name, _m, _b in DEADLINES]
+REMIND_FIELDS = [f"{name}_remind_at" for name, _m, _b in DEADLINES]
+MILESTONE_FIELDS = [milestone for _n, milestone, _b in DEADLINES]
+LADDER_FIELDS = ["missed", "escalation_level", "escalate_at", "overdue_at"]
+# What a new round sets (start_round), what a hold moves on (resume, replan), what the sweep
+# writes back after advancing an issue, and what it reads to do so.
+ROUND_FIELDS = ["sla_started_at", *DUE_FIELDS, *REMIND_FIELDS, *LADDER_FIELDS, "sla_next_at"]
+SHIFTED_FIELDS = [*DUE_FIELDS, *REMIND_FIELDS, "escalate_at"]
+SWEPT_FIELDS = [*REMIND_FIELDS, *LADDER_FIELDS, "sla_next_at"]
+SWEEP_READS = ["kind", "priority", "status", "paused_at", "sla_started_at", *MILESTONE_FIELDS, *DUE_FIELDS]
+SWEEP_READS += [*REMIND_FIELDS, *LADDER_FIELDS]
 
 
 def start_round(issue, now: dt.datetime, *, calendar: WorkCalendar | None = None, table=None) -> list[str]:
@@ -289,9 +260,8 @@ def start_round(issue, now: dt.datetime, *, calendar: WorkCalendar | None = None
     bottom. Sets the fields on `issue`; returns their names for `save(update_fields=…)`."""
     p = plan(issue.kind, issue.priority, now, calendar=calendar, table=table)
     issue.sla_started_at = now
-    for name in ("accept_due_at", "arrive_due_at", "resolve_due_at", "accept_remind_at", "arrive_remind_at"):
+    for name in (*DUE_FIELDS, *REMIND_FIELDS):
         setattr(issue, name, getattr(p, name))
-    issue.resolve_remind_at = p.resolve_remind_at
     issue.missed = 0
     issue.escalation_level = 0
     issue.escalate_at = None
@@ -384,9 +354,9 @@ def replan(issue) -> list[str]:
     p = plan(issue.kind, issue.priority, start)
     clock = Clock(targets_for(issue.kind, issue.priority).unit)
     held = sum((clock.between(a, b) for a, b in held_spans(issue)), dt.timedelta())
-    for name in SHIFTED_FIELDS[:-1]:
+    for name in (*DUE_FIELDS, *REMIND_FIELDS):
         value = getattr(p, name)
         setattr(issue, name, clock.add(value, held) if value is not None and held else value)
     issue.missed = 0
     issue.sla_next_at = next_check(issue)
-    return ["missed", "sla_next_at", *SHIFTED_FIELDS[:-1]]
+    return ["missed", "sla_next_at", *DUE_FIELDS, *REMIND_FIELDS]

@@ -21,10 +21,12 @@ from django.utils.translation import gettext_lazy
 from workstations import scope
 from workstations.models import Location, Role
 
+from .handling import answer_issue
+from .intake import create_issue
 from .lifecycle import Action, Status
 from .models import Intake, Issue, IssueEvent
 from .notes import system_note
-from .transitions import IssueError, record, require_text, transition
+from .transitions import IssueError, lock, record, require_text, transition
 
 DESK_CHANNELS = (Intake.WALK_IN, Intake.PHONE)
 LOGGED_CHANNELS = (*DESK_CHANNELS, Intake.PATROL)
@@ -66,8 +68,6 @@ def log_matter(
     With `answer`, staff answered it on the spot: it is resolved at once (answer_issue). A patrol
     find goes straight to the grid worker who found it. Returns (issue, tracking token): staff can
     give the resident the tracking link. `photos`: issues.photos.CleanPhoto objects."""
-    from . import services
-
     if channel not in LOGGED_CHANNELS:
         raise IssueError(_("Unknown channel: %(c)s") % {"c": channel})
     description = require_text(description, _("Please describe the matter."))
@@ -76,16 +76,15 @@ def log_matter(
     if channel == Intake.PATROL and answer.strip():
         raise IssueError(_("A patrol find is handled as a task: resolve it from your task list."))
     with transaction.atomic():
-        issue, token, _created = services.create_issue(
+        issue, token, _created = create_issue(
             location,
             description=description,
             kind=kind,
+            channel=channel,
             reporter_name=reporter_name,
             reporter_phone=reporter_phone,
+            photos=photos,
         )
-        issue.channel = channel
-        issue.save(update_fields=["channel", "updated_at"])
-        services._save_photos(issue, photos)
         record(
             issue,
             IssueEvent.Type.NOTE,
@@ -94,24 +93,20 @@ def log_matter(
             public=False,
         )
         if channel == Intake.PATROL:
+            issue = lock(issue)
             now = timezone.now()
-
-            def routed(locked: Issue, old: str) -> list[str]:
-                locked.routed_at = now  # the routing task finds nothing left to do
-                return ["routed_at"]
-
-            issue = transition(
-                issue.pk,
+            issue.assignee, issue.assigned_at = actor, now
+            issue.routed_at = now  # the routing task finds nothing left to do
+            transition(
+                issue,
                 Action.ASSIGN,
                 actor=actor,
                 event_type=IssueEvent.Type.ASSIGNED,
                 note=system_note(gettext_lazy("Found on patrol by the grid worker, who handles it.")),
-                prepare=routed,
-                assignee=actor,
-                assigned_at=now,
+                fields=["assignee", "assigned_at", "routed_at"],
             )
         elif answer.strip():
-            issue = services.answer_issue(issue, actor=actor, answer=answer)
+            issue = answer_issue(issue, actor=actor, answer=answer)
     return issue, token
 
 

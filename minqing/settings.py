@@ -242,7 +242,7 @@ NOTIFY_CHANNELS = {
     "email": "issues.notify.EmailChannel",
     "sms": os.environ.get("NOTIFY_SMS_CHANNEL", "issues.notify.LoggingSmsChannel"),
     "wechat": os.environ.get("NOTIFY_WECHAT_CHANNEL", "issues.notify.LoggingWeChatChannel"),
-    "webhook": "issues.notify.WebhookChannel",
+    "webhook": "webhooks.channel.WebhookChannel",
 }
 # A resolved issue the resident neither confirms nor reopens within this many days is closed
 # with no rating (issues.services.close_unconfirmed); it never counts as satisfied.

@@ -244,7 +244,7 @@ def test_a_redis_outage_loses_no_report_and_routes_none_twice(world, stack):
 def test_a_worker_killed_mid_task_finishes_the_task_after_a_restart_once(world, stack, monkeypatch):
     _redis, worker = stack
     with monkeypatch.context() as m:
-        m.setattr("issues.routing.publish_route", lambda issue_id: None)
+        m.setattr("issues.publish.route", lambda issue_id: None)
         issue, _, _ = services.create_issue(world.loc, description="井盖松动", kind="urgent")
 
     # Hold the issue's row so that the worker's routing stops in the middle, waiting for it.

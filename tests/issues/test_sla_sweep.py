@@ -308,7 +308,7 @@ def test_an_issue_with_no_grid_worker_is_not_resent_forever(world, clock, publis
 
 def test_undelivered_notifications_are_handed_to_the_worker_again_after_a_minute(world, urgent, clock, monkeypatch):
     handed: list = []
-    monkeypatch.setattr("issues.tasks.publish_delivery", lambda ids: handed.append(ids))
+    monkeypatch.setattr("issues.publish.delivery", lambda ids: handed.append(ids))
     unsent = Notification.objects.filter(issue=urgent, sent_at__isnull=True).values_list("id", flat=True)
     assert list(unsent)  # the assignment notice: the test's transaction never committed
     assert sweep_at(clock, minutes(0.5))["redelivered"] == 0

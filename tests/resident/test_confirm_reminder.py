@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from issues import notify, resident, services
+from issues import notify, publish, resident, services
 from issues import tasks as issue_tasks
 from issues.lifecycle import Status
 from issues.models import Issue, Notification
@@ -39,7 +39,7 @@ def sms(settings, monkeypatch) -> list[str]:
     """The SMS the gateway sends, delivered after each commit as the delivery task would."""
     Gateway.sent = []
     monkeypatch.setattr(notify, "deliver_soon", lambda ids, inline: _deliver_inline(ids))
-    monkeypatch.setattr(issue_tasks, "publish_delivery", _deliver_inline)
+    monkeypatch.setattr(publish, "delivery", _deliver_inline)
     settings.NOTIFY_CHANNELS = {**settings.NOTIFY_CHANNELS, "sms": "tests.resident.test_confirm_reminder.Gateway"}
     settings.SITE_URL = "https://mq.example.cn"
     settings.RESIDENT_CONFIRM_DAYS = 7
@@ -239,7 +239,7 @@ def test_a_reminder_answered_before_it_could_be_sent_is_not_sent(resolved, sms, 
     """The gateway was down when the reminder was written; the resident confirmed meanwhile."""
     issue, _ = resolved
     monkeypatch.setattr(notify, "deliver_soon", lambda ids, inline: None)  # nothing sent yet
-    monkeypatch.setattr(issue_tasks, "publish_delivery", lambda ids: None)
+    monkeypatch.setattr(publish, "delivery", lambda ids: None)
     day_before = issue.resolved_at + dt.timedelta(days=6, hours=1)
     with time_machine.travel(day_before, tick=False):
         issue_tasks.close_unconfirmed()
