@@ -16,7 +16,7 @@ run: export PORT := $(PORT)
 
 help:
 	@echo "make run       create .venv, migrate, seed the demo, start web + Celery worker + beat on 127.0.0.1:$(PORT)"
-	@echo "make test      ruff, then the whole test suite (DATABASE_URL / REDIS_URL from the environment)"
+	@echo "make test      ruff, the import layers (lint-imports), then the whole test suite (DATABASE_URL / REDIS_URL from the environment)"
 	@echo "make bench     every benchmark under bench/ (files starting with _ are helpers)"
 	@echo "make lint      ruff check and ruff format --check"
 	@echo "make messages  update and compile the zh_Hans translations"
@@ -42,6 +42,7 @@ run: $(VENV)/.requirements.stamp
 # pytest exits 5 when it collects no tests, so an empty run is a failure here too.
 test: $(VENV)/.requirements-dev.stamp
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest
 
 bench: $(VENV)/.requirements-dev.stamp
