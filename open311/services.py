@@ -19,7 +19,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from issues import services as issue_services
-from issues.models import Issue
+from issues.models import Intake, Issue
 from issues.phones import normalize_phone
 from issues.text import plain
 from workstations.models import Location, Subdistrict
@@ -307,7 +307,8 @@ def submit(params, api_key_value: str) -> Submitted:
             issue, _token, _created = issue_services.create_issue(
                 place.location,
                 description=text,
-                kind=service.kind,
+                default_kind=service.kind,  # an urgent keyword in the text makes it urgent (issues.intake)
+                channel=Intake.API,
                 category=service.category if service.category_id and service.category.is_active else None,
                 reporter_name=name[:50],
                 reporter_phone=phone,

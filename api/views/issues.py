@@ -15,7 +15,7 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
 from issues import services
-from issues.models import Dispatch, Issue, IssueEvent
+from issues.models import Dispatch, Intake, Issue, IssueEvent
 from workstations import scope
 
 from ..actions import LifecycleActions
@@ -81,6 +81,7 @@ class IssueViewSet(
             values["location"],
             description=values["description"],
             kind=values.get("kind") or "",
+            channel=Intake.API,
             reporter_name=values.get("reporter_name", ""),
             reporter_phone=values.get("reporter_phone", ""),
             idempotency_key=values.get("idempotency_key"),
