@@ -54,8 +54,6 @@ VISITORS = int(os.environ.get("BENCH_VISITORS", "8"))
 PATHS_PER_ROUND = int(os.environ.get("BENCH_PATHS", "120"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
-# Also serve the app without its per-process cache of the rendered report form, and compare.
-COMPARE_FORM_CACHE = os.environ.get("BENCH_FORM_CACHE", "compare") == "compare"
 DESCRIPTION = "弄堂口的路灯不亮了，晚上很黑，老人走路不方便。"
 
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -365,15 +363,9 @@ def main() -> None:
         floor = start_gunicorn("floor", "floor_app.wsgi:application", floor_env, BENCH)
         servers.append(floor)
         runs = [(floor, floor_paths), (app, form_paths)]
-        if COMPARE_FORM_CACHE:
-            uncached = start_gunicorn(
-                "app_uncached", "_uncached_form_wsgi:application", {**app_env, "PYTHONPATH": f"{ROOT}:{BENCH}"}, ROOT
-            )
-            servers.append(uncached)
-            runs.append((uncached, form_paths))
 
         def database_pids(name: str):
-            return databases[name.removesuffix("_uncached")].backend_pids if databases else None
+            return databases[name].backend_pids if databases else None
 
         for server, paths in runs:
             load(server, paths, VISITORS * 4)  # warm up: imports, caches, connections
@@ -409,13 +401,6 @@ def main() -> None:
             figure(f"resident_path_{name}_web_cpu_ms", ms(w for w, _ in split[name]), "ms")
             if databases:
                 figure(f"resident_path_{name}_db_cpu_ms", ms(d for _, d in split[name]), "ms")
-        if COMPARE_FORM_CACHE:
-            cached, uncached = ms(steps["app"]["form"]), ms(steps["app_uncached"]["form"])
-            figure("resident_path_cpu_ms_form_uncached", uncached, "ms (the form rendered on every scan)")
-            figure("resident_path_app_uncached_cpu_ms", ms(per_path["app_uncached"]), "ms per path")
-            gain = 1 - statistics.median(per_path["app"]) / statistics.median(per_path["app_uncached"])
-            figure("resident_path_form_cache_gain", gain * 100, "% less CPU per path with the cache", digits=1)
-            figure("resident_path_form_cache_gain_form", (1 - cached / uncached) * 100, "% less on the form", digits=1)
         figure("resident_path_rounds", ", ".join(f"{r:.2f}" for r in ratios), "(app / floor of each round)")
         figure("resident_path_vs_floor_ratio", statistics.median(ratios), goal="≤ 3.0")
         figure("resident_path_bench_seconds", f"{time.monotonic() - began:.0f}", "s")
