@@ -1,21 +1,28 @@
-"""What one resident's visit costs the server, against the least a Django app can do.
+"""What one resident's visit costs the server, against a normal Django app doing the same steps.
 
 One visitor's path is three requests: the report form (GET /q/<token>/), a text-only report
 (POST, answered 303) and the tracking page (GET /t/<token>/). VISITORS visitors walk it at the
-same time, against the real app under gunicorn, and against bench/floor_app (the same three
-steps with one INSERT and one SELECT, no middleware, no templates) under the same gunicorn,
-database and Python, in the same run. Rounds alternate between the two.
+same time, against the real app under gunicorn, and against bench/floor_app under the same
+gunicorn, database server and Python, in the same run. The floor is a normal Django app as
+`startproject` sets one up (its middleware list, apps and context processors), Django templates,
+one model: a ModelForm page, one INSERT on the POST (a 303 with a message), one SELECT by token
+on the tracking page. Rounds alternate between the servers.
+
+Each round walks the three steps as three phases: every visitor of the round opens the form,
+then every one posts, then every one opens the tracking page; each phase is metered alone, so
+the CPU of each step is known (`resident_path_cpu_ms_<step>`), and a path is their sum.
 
 Machine time is CPU time, read from /proc/<pid>/stat: the gunicorn master and workers, plus, on
-PostgreSQL, the server backends connected to the benchmark's database (sampled while the load
-runs, so a backend that ends early still counts). The load generator itself is not counted.
-Rate limits are off (RATELIMIT_ENABLE=false), as the CONTRACT allows for load tests.
+PostgreSQL, the server backends connected to that server's database (each server has a database
+of its own; sampled while the load runs, so a backend that ends early still counts). The load
+generator itself is not counted. Rate limits are off (RATELIMIT_ENABLE=false), as the CONTRACT
+allows for load tests.
 
-Prints:
+Prints (each with its goal):
   resident_path_database: postgresql | sqlite (DATABASE_URL not set)
-  resident_path_app_cpu_ms: CPU per path of the real app (web + database), median of the rounds
-  resident_path_floor_cpu_ms: the same for the floor app
-  resident_path_vs_floor_ratio: app / floor, median of the per-round ratios
+  resident_path_app_cpu_ms / _floor_cpu_ms: CPU per path (web + database), median of the rounds
+  resident_path_cpu_ms_form / _post / _track: the real app's CPU per step (floor's beside it)
+  resident_path_vs_floor_ratio: app / floor, median of the per-round ratios (goal ≤ 3.0)
 """
 
 import http.client
@@ -35,6 +42,8 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+from _report import figure
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -214,52 +223,78 @@ def request(port: int, method: str, path: str, cookies: dict, body: bytes = b"",
         conn.close()
 
 
-def visit(port: int, form_path: str) -> None:
-    """One resident: the form, a text-only report, the tracking page."""
-    cookies: dict = {}
-    status, _, page = request(port, "GET", form_path, cookies)
-    if status != 200:
-        raise RuntimeError(f"GET {form_path}: {status}")
-    fields = {"description": DESCRIPTION, "kind": "", "name": "", "phone": "", "website": ""}
-    csrf, key = CSRF_RE.search(page), KEY_RE.search(page)
-    if csrf:
-        fields["csrfmiddlewaretoken"] = csrf.group(1)
-    if key:
-        fields["idempotency_key"] = key.group(1)
-    body, content_type = multipart(fields)
-    headers = {"Content-Type": content_type, "Referer": f"http://127.0.0.1:{port}{form_path}"}
-    status, location, _ = request(port, "POST", form_path, cookies, body, headers)
-    if status != 303 or not location:
-        raise RuntimeError(f"POST {form_path}: {status}")
-    status, _, _ = request(port, "GET", urlsplit(location).path, cookies)
-    if status != 200:
-        raise RuntimeError(f"GET {location}: {status}")
+STEPS = ("form", "post", "track")
 
 
-def load(port: int, form_paths: list[str], paths: int) -> None:
-    """`paths` visits by VISITORS concurrent visitors, spread over the locations."""
-    counter = iter(range(paths))
+@dataclass
+class Visitor:
+    """One resident's walk through the three steps; each step uses what the one before got."""
+
+    form_path: str
+    cookies: dict = field(default_factory=dict)
+    page: str = ""
+    track_path: str = ""
+
+    def form(self, port: int) -> None:
+        status, _, self.page = request(port, "GET", self.form_path, self.cookies)
+        if status != 200:
+            raise RuntimeError(f"GET {self.form_path}: {status}")
+
+    def post(self, port: int) -> None:
+        fields = {"description": DESCRIPTION, "kind": "", "name": "", "phone": "", "website": ""}
+        csrf, key = CSRF_RE.search(self.page), KEY_RE.search(self.page)
+        if csrf:
+            fields["csrfmiddlewaretoken"] = csrf.group(1)
+        if key:
+            fields["idempotency_key"] = key.group(1)
+        body, content_type = multipart(fields)
+        headers = {"Content-Type": content_type, "Referer": f"http://127.0.0.1:{port}{self.form_path}"}
+        status, location, _ = request(port, "POST", self.form_path, self.cookies, body, headers)
+        if status != 303 or not location:
+            raise RuntimeError(f"POST {self.form_path}: {status}")
+        self.track_path = urlsplit(location).path
+
+    def track(self, port: int) -> None:
+        status, _, _ = request(port, "GET", self.track_path, self.cookies)
+        if status != 200:
+            raise RuntimeError(f"GET {self.track_path}: {status}")
+
+
+def concurrently(port: int, visitors: list[Visitor], step: str) -> None:
+    """Every visitor takes `step`, VISITORS at a time."""
+    counter = iter(visitors)
     lock = threading.Lock()
     errors: list[Exception] = []
 
-    def visitor() -> None:
+    def worker() -> None:
         while True:
             with lock:
-                n = next(counter, None)
-            if n is None or errors:
+                visitor = next(counter, None)
+            if visitor is None or errors:
                 return
             try:
-                visit(port, form_paths[n % len(form_paths)])
+                getattr(visitor, step)(port)
             except Exception as exc:  # noqa: BLE001 - reported below, stops the run
                 errors.append(exc)
 
-    threads = [threading.Thread(target=visitor) for _ in range(VISITORS)]
+    threads = [threading.Thread(target=worker) for _ in range(VISITORS)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     if errors:
-        raise SystemExit(f"a visit failed: {errors[0]}")
+        raise SystemExit(f"a visit failed ({step}): {errors[0]}")
+
+
+def load(server, form_paths: list[str], paths: int, database_pids=None) -> dict[str, tuple[float, float]]:
+    """`paths` visits spread over the locations, step by step; (web, database) CPU seconds of each step."""
+    visitors = [Visitor(form_paths[n % len(form_paths)]) for n in range(paths)]
+    spent = {}
+    for step in STEPS:
+        with Meter(server.pids) as web, Meter(database_pids or (lambda: [])) as db:
+            concurrently(server.port, visitors, step)
+        spent[step] = (web.seconds, db.seconds)
+    return spent
 
 
 # --- The database ----------------------------------------------------------------------------
@@ -268,11 +303,11 @@ def load(port: int, form_paths: list[str], paths: int) -> None:
 class Postgres:
     """A database of its own on the server DATABASE_URL names, dropped afterwards."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, suffix: str):
         import psycopg
 
         parts = urlsplit(url)
-        self.name = f"minqing_bench_{os.getpid()}"
+        self.name = f"minqing_bench_{os.getpid()}_{suffix}"
         self.url = urlunsplit(parts._replace(path=f"/{self.name}"))
         self.admin = psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True)
         self.admin.execute(f'CREATE DATABASE "{self.name}"')
@@ -289,9 +324,10 @@ class Postgres:
 
 
 def main() -> None:
+    began = time.monotonic()
     scratch = Path(tempfile.mkdtemp(prefix="minqing-bench-resident-"))
     database_url = os.environ.get("DATABASE_URL", "")
-    postgres = Postgres(database_url) if database_url else None
+    databases = {name: Postgres(database_url, name) for name in ("app", "floor")} if database_url else {}
     base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DEBUG")}
     base.update({"PYTHONPATH": str(ROOT), "LOG_LEVEL": "WARNING"})
     app_env = {
@@ -303,9 +339,15 @@ def main() -> None:
         "RATELIMIT_ENABLE": "false",
         "VAR_DIR": str(scratch / "var"),
     }
-    floor_env = {**base, "PYTHONPATH": str(BENCH), "FLOOR_SQLITE": str(scratch / "floor.sqlite3")}
-    if postgres:
-        app_env["DATABASE_URL"] = floor_env["DATABASE_URL"] = postgres.url
+    floor_env = {
+        **base,
+        "PYTHONPATH": str(BENCH),
+        "DJANGO_SETTINGS_MODULE": "floor_app.settings",
+        "FLOOR_SQLITE": str(scratch / "floor.sqlite3"),
+    }
+    if databases:
+        app_env["DATABASE_URL"] = databases["app"].url
+        floor_env["DATABASE_URL"] = databases["floor"].url
     servers: list[Server] = []
     try:
         manage = [sys.executable, "manage.py"]
@@ -314,50 +356,59 @@ def main() -> None:
         demo = json.loads(run([*manage, "seed_demo", "--json"], app_env, ROOT))
         form_paths = [urlsplit(url).path for url in demo["qr_urls"]]
         floor_paths = [f"/q/floor{n}/" for n in range(len(form_paths))]
-        create = (
-            "import django; django.setup(); from django.db import connection; from floor_app.urls import CREATE_TABLE;"
-            "pk = 'BIGSERIAL PRIMARY KEY' if connection.vendor == 'postgresql' else 'INTEGER PRIMARY KEY AUTOINCREMENT';"
-            "connection.cursor().execute(CREATE_TABLE.format(pk=pk))"
-        )
-        run([sys.executable, "-c", create], {**floor_env, "DJANGO_SETTINGS_MODULE": "floor_app.settings"}, BENCH)
+        run([sys.executable, "-m", "django", "migrate", "--noinput"], floor_env, BENCH)
 
         app = start_gunicorn("app", "minqing.wsgi:application", app_env, ROOT)
         servers.append(app)
         floor = start_gunicorn("floor", "floor_app.wsgi:application", floor_env, BENCH)
         servers.append(floor)
+        runs = [(floor, floor_paths), (app, form_paths)]
 
-        def database_pids() -> list[int]:
-            return postgres.backend_pids() if postgres else []
+        def database_pids(name: str):
+            return databases[name].backend_pids if databases else None
 
-        for server, paths in ((app, form_paths), (floor, floor_paths)):
-            load(server.port, paths, VISITORS * 4)  # warm up: imports, caches, connections
+        for server, paths in runs:
+            load(server, paths, VISITORS * 4)  # warm up: imports, caches, connections
 
-        per_path = {"app": [], "floor": []}
-        split = {"app": [], "floor": []}  # (web, database) per path
+        per_path = {server.name: [] for server, _ in runs}
+        steps = {server.name: {step: [] for step in STEPS} for server, _ in runs}
+        split = {server.name: [] for server, _ in runs}  # (web, database) per path
         for _ in range(ROUNDS):
-            for server, paths in ((floor, floor_paths), (app, form_paths)):
-                with Meter(server.pids) as web, Meter(database_pids) as db:
-                    load(server.port, paths, PATHS_PER_ROUND)
-                per_path[server.name].append((web.seconds + db.seconds) / PATHS_PER_ROUND)
-                split[server.name].append((web.seconds / PATHS_PER_ROUND, db.seconds / PATHS_PER_ROUND))
+            for server, paths in runs:
+                spent = load(server, paths, PATHS_PER_ROUND, database_pids(server.name))
+                web = sum(w for w, _ in spent.values()) / PATHS_PER_ROUND
+                db = sum(d for _, d in spent.values()) / PATHS_PER_ROUND
+                per_path[server.name].append(web + db)
+                split[server.name].append((web, db))
+                for step, (w, d) in spent.items():
+                    steps[server.name][step].append((w + d) / PATHS_PER_ROUND)
         ratios = [a / f for a, f in zip(per_path["app"], per_path["floor"], strict=True)]
 
-        print("resident_path_database:", "postgresql" if postgres else "sqlite (DATABASE_URL not set)")
-        print(f"resident_path_visitors: {VISITORS} concurrent")
-        print(f"resident_path_app_cpu_ms: {statistics.median(per_path['app']) * 1000:.2f} ms")
-        print(f"resident_path_floor_cpu_ms: {statistics.median(per_path['floor']) * 1000:.2f} ms")
+        def ms(values) -> float:
+            return statistics.median(values) * 1000
+
+        figure("resident_path_database", "postgresql" if databases else "sqlite (DATABASE_URL not set)")
+        figure("resident_path_visitors", VISITORS, f"concurrent, {PATHS_PER_ROUND} paths a round, {ROUNDS} rounds")
+        figure("resident_path_app_cpu_ms", ms(per_path["app"]), "ms per path (web + database)")
+        figure("resident_path_floor_cpu_ms", ms(per_path["floor"]), "ms per path (web + database)")
+        for step in STEPS:
+            figure(
+                f"resident_path_cpu_ms_{step}",
+                ms(steps["app"][step]),
+                f"ms (floor: {ms(steps['floor'][step]):.2f} ms)",
+            )
         for name in ("app", "floor"):
-            web = statistics.median(w for w, _ in split[name]) * 1000
-            db = statistics.median(d for _, d in split[name]) * 1000
-            print(f"resident_path_{name}_web_cpu_ms: {web:.2f} ms")
-            if postgres:
-                print(f"resident_path_{name}_db_cpu_ms: {db:.2f} ms")
-        print(f"resident_path_vs_floor_ratio: {statistics.median(ratios):.2f}")
+            figure(f"resident_path_{name}_web_cpu_ms", ms(w for w, _ in split[name]), "ms")
+            if databases:
+                figure(f"resident_path_{name}_db_cpu_ms", ms(d for _, d in split[name]), "ms")
+        figure("resident_path_rounds", ", ".join(f"{r:.2f}" for r in ratios), "(app / floor of each round)")
+        figure("resident_path_vs_floor_ratio", statistics.median(ratios), goal="≤ 3.0")
+        figure("resident_path_bench_seconds", f"{time.monotonic() - began:.0f}", "s")
     finally:
         for server in servers:
             server.stop()
-        if postgres:
-            postgres.drop()
+        for database in databases.values():
+            database.drop()
         shutil.rmtree(scratch, ignore_errors=True)
 
 

@@ -1,4 +1,6 @@
-"""Settings of the floor app: no apps, no middleware, no templates; the same database."""
+"""Settings of the floor app: `startproject`'s defaults (apps, middleware, templates), one app
+with one model, production-like (DEBUG off, cached templates), and a database of its own on
+the same server as the real app's (or a SQLite file beside it)."""
 
 import os
 
@@ -9,10 +11,45 @@ DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 ROOT_URLCONF = "floor_app.urls"
 WSGI_APPLICATION = "floor_app.wsgi.application"
-INSTALLED_APPS: list[str] = []
-MIDDLEWARE: list[str] = []
+
+# What `django-admin startproject` writes, plus the one app.
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "floor_app",
+]
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+LANGUAGE_CODE = "zh-hans"
+USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Asia/Shanghai"
+STATIC_URL = "static/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The same connection settings as minqing/settings.py (connections kept between requests).

@@ -182,16 +182,15 @@ AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 @pytest.fixture
 def resident_pages(settings, tmp_path):
     """Uploads in a folder of the test's own, no rate limits, and the resident side's per-process
-    caches (keyword rules, FAQ index, the report form's page cache) empty before and after."""
+    caches (keyword rules, FAQ index) empty before and after."""
     from issues import faq, keywords
-    from issues.views import resident
 
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.RATELIMIT_ENABLE = False
-    for clear in (keywords.invalidate, faq.invalidate, resident.clear_page_cache):
+    for clear in (keywords.invalidate, faq.invalidate):
         clear()
     yield
-    for clear in (keywords.invalidate, faq.invalidate, resident.clear_page_cache):
+    for clear in (keywords.invalidate, faq.invalidate):
         clear()
 
 

@@ -15,7 +15,6 @@ from django.urls import reverse
 from issues import services
 from issues.lifecycle import Status
 from issues.models import Issue, Priority
-from issues.views import resident as resident_views
 from tests.e2e.conftest import CSP_SIGNS, PHONE_SCREEN
 from tests.factories import PASSWORD
 
@@ -38,9 +37,7 @@ def _sms_and_caches(settings):
         **settings.NOTIFY_CHANNELS,
         "sms": "tests.e2e.test_loop_through_every_desk.RecordingSms",
     }
-    resident_views.clear_page_cache()
     yield
-    resident_views.clear_page_cache()
 
 
 def wider_than_the_screen(page) -> bool:

@@ -9,7 +9,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from issues import faq, keywords
-from issues.views import resident
 
 
 @pytest.fixture(autouse=True)
@@ -20,11 +19,9 @@ def _fresh(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     keywords.invalidate()
     faq.invalidate()
-    resident.clear_page_cache()
     yield
     keywords.invalidate()
     faq.invalidate()
-    resident.clear_page_cache()
 
 
 def image_bytes(fmt: str = "JPEG", size=(64, 48), color=(200, 30, 30), **save) -> bytes:
