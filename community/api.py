@@ -66,8 +66,12 @@ class ActivityViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = ID_PATTERN
     serializer_class = ActivitySerializer
 
+    queryset = Activity.objects.none()  # for the schema
+
     def get_queryset(self):
         user = self.request.user
+        if not user.is_authenticated:
+            return Activity.objects.none()
         visible = _readable(user, Activity.objects.all())
         if not user.is_superuser:
             visible = Activity.objects.filter(Q(pk__in=visible.values("pk")) | Q(organisers=user)).distinct()
@@ -114,6 +118,8 @@ class InitiativeViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = InitiativeSerializer
     pagination_class = None
 
+    queryset = Initiative.objects.none()  # for the schema
+
     def get_queryset(self):
         return _readable(self.request.user, Initiative.objects.select_related("workstation", "source_issue"))
 
@@ -155,7 +161,11 @@ class SignUpViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = ID_PATTERN
     serializer_class = SignUpSerializer
 
+    queryset = SignUp.objects.none()  # for the schema
+
     def get_queryset(self):
+        if not self.request.user.is_authenticated:
+            return SignUp.objects.none()
         organised = services.organised_activities(self.request.user).values("pk")
         queryset = SignUp.objects.filter(activity_id__in=organised).order_by("activity_id", "created_at", "id")
         activity = self.request.query_params.get("activity", "")

@@ -179,7 +179,7 @@ def seats_of(activity: Activity) -> Seats:
 def _locked(activity_id: int) -> Activity:
     """The activity row, locked until the transaction ends (PostgreSQL: SELECT … FOR UPDATE;
     SQLite: its IMMEDIATE transactions already let one writer in at a time)."""
-    return Activity.objects.select_for_update().select_related("workstation").get(pk=activity_id)
+    return Activity.objects.select_for_update().get(pk=activity_id)
 
 
 # --- Signing up --------------------------------------------------------------------------------
@@ -206,19 +206,25 @@ def _new_code(activity: Activity) -> str:
 
 
 def _insert(activity: Activity, **fields) -> tuple[SignUp, str]:
-    """Insert a sign-up with a fresh check-in code (retried on the rare clash). Returns it with
-    its page token."""
-    for _attempt in range(10):
-        signup = SignUp(activity=activity, checkin_code=_new_code(activity), **fields)
-        token = token_for(signup)
-        signup.token_hash = hash_token(token)
+    """Insert a sign-up with a random check-in code. Returns it with its page token. A code
+    already given out in this event (one in tens of thousands) fails the unique constraint: the
+    caller's transaction is tried again (`_code_clash_retried`)."""
+    signup = SignUp(activity=activity, checkin_code=_new_code(activity), **fields)
+    token = token_for(signup)
+    signup.token_hash = hash_token(token)
+    signup.save(force_insert=True)
+    return signup, token
+
+
+def _code_clash_retried(write):
+    """Run `write()` (one atomic block) again if a check-in code clashed; never more than thrice."""
+    for attempt in range(3):
         try:
-            with transaction.atomic():
-                signup.save(force_insert=True)
+            return write()
         except IntegrityError:
-            continue
-        return signup, token
-    raise CommunityError(_("Sorry, please try again."))
+            if attempt == 2:
+                raise CommunityError(_("Sorry, something went wrong. Please try again.")) from None
+    return None
 
 
 def sign_up(
@@ -248,8 +254,31 @@ def sign_up(
         raise CommunityError(_("Please write how many seats you need, as a number.")) from None
     if seats < 1:
         raise CommunityError(_("Please ask for at least 1 seat."))
+    return _code_clash_retried(
+        lambda: _take_seats(
+            activity.pk,
+            name=name,
+            phone=phone,
+            seats=seats,
+            in_reserved_group=in_reserved_group,
+            lives_in_neighbourhood=lives_in_neighbourhood,
+            now=now,
+        )
+    )
+
+
+def _take_seats(
+    activity_id: int,
+    *,
+    name: str,
+    phone: str,
+    seats: int,
+    in_reserved_group: bool,
+    lives_in_neighbourhood: bool,
+    now: dt.datetime,
+) -> tuple[SignUp, str]:
     with transaction.atomic():
-        activity = _locked(activity.pk)
+        activity = _locked(activity_id)
         if seats > activity.max_seats_per_signup:
             raise CommunityError(
                 _("One sign-up can ask for at most %(n)d seats. For more, please call the workstation.")
@@ -596,20 +625,24 @@ def add_walk_in(activity: Activity, *, name: str, seats: int | str = 1, phone: s
     if seats < 1:
         raise CommunityError(_("Please count at least 1 person."))
     now = timezone.now()
-    with transaction.atomic():
-        activity = _locked(activity.pk)
-        signup, _token = _insert(
-            activity,
-            name=name,
-            phone=phone,
-            seats=seats,
-            walk_in=True,
-            status=Status.CONFIRMED,
-            confirmed_at=now,
-            checked_in_at=now,
-        )
-        log(activity, ActivityLog.Type.WALK_IN, signup=signup, actor=actor, note=f"{seats}")
-    return signup
+
+    def write() -> SignUp:
+        with transaction.atomic():
+            locked = _locked(activity.pk)
+            signup, _token = _insert(
+                locked,
+                name=name,
+                phone=phone,
+                seats=seats,
+                walk_in=True,
+                status=Status.CONFIRMED,
+                confirmed_at=now,
+                checked_in_at=now,
+            )
+            log(locked, ActivityLog.Type.WALK_IN, signup=signup, actor=actor, note=f"{seats}")
+        return signup
+
+    return _code_clash_retried(write)
 
 
 def show_phones(activity: Activity, *, actor) -> None:
