@@ -3,6 +3,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
+from community.api import ActivityViewSet, InitiativeViewSet, SignUpViewSet
+
 from .views import not_found
 from .views.dispatches import DispatchViewSet
 from .views.issues import IssueViewSet
@@ -21,6 +23,9 @@ router.register("dispatches", DispatchViewSet, basename="dispatch")
 router.register("locations", LocationViewSet, basename="location")
 router.register("faq", FAQViewSet, basename="faq")
 router.register("webhooks", SubscriptionViewSet, basename="webhook")
+router.register("activities", ActivityViewSet, basename="activity")
+router.register("initiatives", InitiativeViewSet, basename="initiative")
+router.register("signups", SignUpViewSet, basename="signup")
 
 urlpatterns = [
     path("v1/", ApiRootView.as_view(), name="root"),

@@ -28,6 +28,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -370,7 +371,7 @@ def sla_sweep(*, now: dt.datetime | None = None, batch: int | None = None) -> di
     late = _sweep_dispatches(now, batch=batch)
     resent = resend.resend_outbox(now, batch=batch)
     redelivered = resend.redeliver(now, batch=batch)
-    return {
+    result = {
         "reminded": issues["reminded"],
         "escalated": issues["escalated"],
         "dispatches_late": late,
@@ -378,3 +379,8 @@ def sla_sweep(*, now: dt.datetime | None = None, batch: int | None = None) -> di
         "redelivered": redelivered,
         "more": int(max(issues["claimed"], late, resent) >= batch),
     }
+    # Other apps' deadlines (settings.SLA_SWEEP_STEPS: dotted paths of functions taking `now`
+    # and `batch`, returning counts): the core names no app, the setting does.
+    for path in getattr(settings, "SLA_SWEEP_STEPS", ()):
+        result.update(import_string(path)(now=now, batch=batch))
+    return result

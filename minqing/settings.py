@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "api",
     "open311",
     "webhooks",
+    "community",
 ]
 
 MIDDLEWARE = [
@@ -345,3 +346,6 @@ LOGGING = {
         },
     },
 }
+
+# 好事常办 (community/): the sweep's step that expires seat offers nobody took in time.
+SLA_SWEEP_STEPS = ["community.services.expire_offers"]

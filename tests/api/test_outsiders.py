@@ -22,7 +22,17 @@ def ours(world, reported):
     department = factories.department(world.ws.subdistrict)
     dispatch = services.dispatch_issue(reported, to=department, actor=world.staff)
     faq = FAQ.objects.create(question="公积金在哪里提取？", answer="随申办", is_published=True)
+    from community import services as community
+    from community.models import Initiative
+    from tests.community.conftest import make_activity
+
+    initiative = Initiative.objects.create(workstation=world.ws, title="绿色弄堂")
+    activity = make_activity(world.ws, initiative=initiative)
+    signup, _token = community.sign_up(activity, name="王阿姨", phone="13812345678")
     return {
+        "activity": activity.pk,
+        "initiative": initiative.pk,
+        "signup": signup.pk,
         "faq": faq.pk,
         "issue": reported,
         "event": event,
@@ -86,6 +96,12 @@ def endpoints(ours) -> list[tuple[str, str, dict]]:
         ("get", reverse("api:webhook-deliveries", args=[sub]), {}),
         ("post", reverse("api:webhook-enable", args=[sub]), {}),
         ("post", reverse("api:webhook-rotate-secret", args=[sub]), {}),
+        ("get", reverse("api:activity-list"), {}),
+        ("get", reverse("api:activity-detail", args=[ours["activity"]]), {}),
+        ("get", reverse("api:initiative-list"), {}),
+        ("get", reverse("api:initiative-detail", args=[ours["initiative"]]), {}),
+        ("get", reverse("api:signup-list"), {}),
+        ("get", reverse("api:signup-detail", args=[ours["signup"]]), {}),
     ]
 
 
@@ -108,6 +124,7 @@ def test_an_outsider_sees_and_changes_nothing_of_ours(world, ours):
             assert issue.reference not in body, url
             assert world.loc.name not in body, url
             assert "ours" not in body, url
+            assert "绿色弄堂" not in body and "13812345678" not in body, url
         elif url == reverse("api:issue-list") and method == "post":
             assert response.status_code == 400, (url, body)  # our location is not theirs to pick
             assert "location" in response.json()

@@ -16,6 +16,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
 
+from community import demo as community_demo
 from issues.models import FAQ, Category, EscalationContact
 from open311.models import LocationPoint
 from open311.services import demo_api_key
@@ -277,6 +278,8 @@ class Command(BaseCommand):
         seeder = Seeder()
         with transaction.atomic():
             wutong, locations = seeder.run(password)
+            event_urls, created = community_demo.seed(wutong, organiser=User.objects.get(username="demo-staff"))
+            seeder.created += created
         summary = {
             "base_url": settings.SITE_URL,
             "workstation": wutong.slug,
@@ -285,6 +288,8 @@ class Command(BaseCommand):
             "password": password,
             # Open311 (open311/): the demo client's api_key; only its hash is stored.
             "open311_api_key": demo_api_key(),
+            # 好事常办 (community/): the demo events' public pages, the salon first.
+            "event_urls": event_urls,
         }
         if options["json"]:
             self.stdout.write(json.dumps(summary, ensure_ascii=False))
