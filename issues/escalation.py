@@ -28,6 +28,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -463,11 +464,17 @@ def sla_sweep(*, now: dt.datetime | None = None, batch: int | None = None) -> di
     late = _sweep_dispatches(now, batch=batch)
     resent = resend.resend_outbox(now, batch=batch)
     redelivered = resend.redeliver(now, batch=batch)
+    # Sweep steps of the apps above the core (settings.SLA_SWEEP_STEPS, dotted paths of
+    # functions taking now and batch and returning counts): the core never imports them.
+    extra: dict[str, int] = {}
+    for path in getattr(settings, "SLA_SWEEP_STEPS", ()):
+        extra.update(import_string(path)(now=now, batch=batch))
     return {
+        **extra,
         "reminded": issues["reminded"],
         "escalated": issues["escalated"],
         "dispatches_late": late,
         "resent": resent,
         "redelivered": redelivered,
-        "more": int(max(issues["claimed"], late, resent) >= batch),
+        "more": int(max(issues["claimed"], late, resent, *extra.values(), 0) >= batch),
     }

@@ -26,6 +26,7 @@ from .dispatch import send_required_dispatches
 from .lifecycle import Action, Status
 from .models import Category, Issue, IssueEvent, Kind, Outbox
 from .notes import system_note
+from .signals import issue_routed
 from .transitions import record, station_heads
 
 logger = logging.getLogger(__name__)
@@ -99,6 +100,7 @@ def route_issue(issue_id: int) -> Issue | None:
             issue.save(update_fields=["routed_at", "updated_at"])
             _tell_resident_received(issue)
             send_required_dispatches(issue, inline=True)
+            issue_routed.send(sender=Issue, issue=issue)
             return issue
         worker = _on_duty(issue, now)
         if worker is None:
@@ -154,6 +156,7 @@ def route_issue(issue_id: int) -> Issue | None:
                 inline=True,
             )
         send_required_dispatches(issue, inline=True)
+        issue_routed.send(sender=Issue, issue=issue)
     return issue
 
 

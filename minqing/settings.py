@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "api",
     "open311",
     "webhooks",
+    "cowork",
 ]
 
 MIDDLEWARE = [
@@ -345,3 +346,10 @@ LOGGING = {
         },
     },
 }
+
+# --- Coordination cases (cowork) ---------------------------------------------------------------
+# Extra steps of the SLA sweep (issues.escalation.sla_sweep): dotted paths of functions taking
+# `now` and `batch` and returning counts. The core calls them without importing their apps.
+SLA_SWEEP_STEPS = ["cowork.sweep.sweep_action_items"]
+# An overdue action item climbs one level of the escalation ladder after this many hours.
+COWORK_ESCALATE_EVERY_HOURS = int(os.environ.get("COWORK_ESCALATE_EVERY_HOURS", "24"))
