@@ -3,6 +3,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
+from cowork.api import CaseViewSet
+
 from .views import not_found
 from .views.dispatches import DispatchViewSet
 from .views.issues import IssueViewSet
@@ -21,6 +23,7 @@ router.register("dispatches", DispatchViewSet, basename="dispatch")
 router.register("locations", LocationViewSet, basename="location")
 router.register("faq", FAQViewSet, basename="faq")
 router.register("webhooks", SubscriptionViewSet, basename="webhook")
+router.register("cases", CaseViewSet, basename="case")
 
 urlpatterns = [
     path("v1/", ApiRootView.as_view(), name="root"),

@@ -15,6 +15,7 @@ RESOURCES = {
     "locations": "api:location-list",
     "faq": "api:faq-list",
     "webhooks": "api:webhook-list",
+    "cases": "api:case-list",
     "statistics": "api:statistics",
     "schema": "api:schema",
     "docs": "api:docs",
