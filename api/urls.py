@@ -4,6 +4,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
 from community.api import ActivityViewSet, InitiativeViewSet, SignUpViewSet
+from cowork.api import CaseViewSet
 
 from .views import not_found
 from .views.dispatches import DispatchViewSet
@@ -26,6 +27,7 @@ router.register("webhooks", SubscriptionViewSet, basename="webhook")
 router.register("activities", ActivityViewSet, basename="activity")
 router.register("initiatives", InitiativeViewSet, basename="initiative")
 router.register("signups", SignUpViewSet, basename="signup")
+router.register("cases", CaseViewSet, basename="case")
 
 urlpatterns = [
     path("v1/", ApiRootView.as_view(), name="root"),

@@ -371,16 +371,17 @@ def sla_sweep(*, now: dt.datetime | None = None, batch: int | None = None) -> di
     late = _sweep_dispatches(now, batch=batch)
     resent = resend.resend_outbox(now, batch=batch)
     redelivered = resend.redeliver(now, batch=batch)
-    result = {
+    # Other apps' deadlines (settings.SLA_SWEEP_STEPS: dotted paths of functions taking `now`
+    # and `batch`, returning counts): the core names no app, the setting does.
+    extra: dict[str, int] = {}
+    for path in getattr(settings, "SLA_SWEEP_STEPS", ()):
+        extra.update(import_string(path)(now=now, batch=batch))
+    return {
+        **extra,
         "reminded": issues["reminded"],
         "escalated": issues["escalated"],
         "dispatches_late": late,
         "resent": resent,
         "redelivered": redelivered,
-        "more": int(max(issues["claimed"], late, resent) >= batch),
+        "more": int(max(issues["claimed"], late, resent, *extra.values(), 0) >= batch),
     }
-    # Other apps' deadlines (settings.SLA_SWEEP_STEPS: dotted paths of functions taking `now`
-    # and `batch`, returning counts): the core names no app, the setting does.
-    for path in getattr(settings, "SLA_SWEEP_STEPS", ()):
-        result.update(import_string(path)(now=now, batch=batch))
-    return result

@@ -19,6 +19,7 @@ from .lifecycle import Action, Status
 from .models import Issue, IssueEvent, Kind, Outbox
 from .notes import system_note
 from .people import station_heads
+from .signals import issue_routed
 from .transitions import record, transition
 
 
@@ -61,6 +62,7 @@ def route_issue(issue_id: int) -> Issue | None:
                 _tell_unrouted(issue)
             _tell_resident_received(issue)
         send_required_dispatches(issue, inline=True)
+        issue_routed.send(sender=Issue, issue=issue)
     return issue
 
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "open311",
     "webhooks",
     "community",
+    "cowork",
 ]
 
 MIDDLEWARE = [
@@ -347,5 +348,12 @@ LOGGING = {
     },
 }
 
-# 好事常办 (community/): the sweep's step that expires seat offers nobody took in time.
-SLA_SWEEP_STEPS = ["community.services.expire_offers"]
+# --- Coordination cases (cowork) ---------------------------------------------------------------
+# Extra steps of the SLA sweep (issues.escalation.sla_sweep): dotted paths of functions taking
+# `now` and `batch` and returning counts. The core calls them without importing their apps.
+SLA_SWEEP_STEPS = [
+    "community.services.expire_offers",  # 好事常办: seat offers nobody took in time
+    "cowork.sweep.sweep_action_items",  # 难事共办: overdue action items
+]
+# An overdue action item climbs one level of the escalation ladder after this many hours.
+COWORK_ESCALATE_EVERY_HOURS = int(os.environ.get("COWORK_ESCALATE_EVERY_HOURS", "24"))

@@ -237,6 +237,9 @@ class Role(models.Model):
         # 片区书记: reads a workstation's desk; hears level 3 of the escalation ladder through an
         # issues.EscalationContact
         AREA_SECRETARY = "area_secretary", _("area secretary")
+        # 兼职副书记: a district bureau's officer paired with the area (cowork.Partnership); reads
+        # the workstation's desk
+        DEPUTY_SECRETARY = "deputy_secretary", _("part-time deputy secretary")
         SUBDISTRICT_SUPERVISOR = "sub_supervisor", _("subdistrict supervisor")  # reads a whole 街道
         DISTRICT_SUPERVISOR = "district_supervisor", _("district supervisor")  # reads every 街道 of a 区
 
@@ -265,7 +268,10 @@ class Role(models.Model):
                     "subdistrict only; a district supervisor a district only."
                 ),
                 condition=(
-                    _only("workstation", kind__in=["station_head", "staff", "housing_officer", "area_secretary"])
+                    _only(
+                        "workstation",
+                        kind__in=["station_head", "staff", "housing_officer", "area_secretary", "deputy_secretary"],
+                    )
                     | _only("grid", kind="grid_worker")
                     | _only("department", kind="liaison")
                     | _only("subdistrict", kind="sub_supervisor")

@@ -35,7 +35,7 @@ from .models import (
 # Roles that work a workstation's desk and manage its places (QR codes, posters, duty).
 WORKSTATION_WORKERS = frozenset({Role.Kind.STATION_HEAD, Role.Kind.STAFF})
 # Roles that read a workstation's desk without running it.
-WORKSTATION_READERS = frozenset({Role.Kind.HOUSING_OFFICER, Role.Kind.AREA_SECRETARY})
+WORKSTATION_READERS = frozenset({Role.Kind.HOUSING_OFFICER, Role.Kind.AREA_SECRETARY, Role.Kind.DEPUTY_SECRETARY})
 SUPERVISORS = frozenset({Role.Kind.SUBDISTRICT_SUPERVISOR, Role.Kind.DISTRICT_SUPERVISOR})
 
 

@@ -18,6 +18,7 @@ RESOURCES = {
     "activities": "api:activity-list",
     "initiatives": "api:initiative-list",
     "signups": "api:signup-list",
+    "cases": "api:case-list",
     "statistics": "api:statistics",
     "schema": "api:schema",
     "docs": "api:docs",

@@ -5,7 +5,9 @@ so a second run writes nothing. Existing locations keep their QR tokens (printed
 valid), and a password is written only when it no longer matches DEMO_PASSWORD.
 """
 
+import contextlib
 import json
+import sys
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -17,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
 
 from community import demo as community_demo
+from cowork import demo as cowork_demo
 from issues.models import FAQ, Category, EscalationContact
 from open311.models import LocationPoint
 from open311.services import demo_api_key
@@ -276,10 +279,13 @@ class Command(BaseCommand):
         if not password:
             raise CommandError("DEMO_PASSWORD is empty.")
         seeder = Seeder()
-        with transaction.atomic():
+        # The demo's messages go out through the development channels, which print (on commit):
+        # stdout is for --json's answer (self.stdout keeps the real one).
+        with contextlib.redirect_stdout(sys.stderr), transaction.atomic():
             wutong, locations = seeder.run(password)
             event_urls, created = community_demo.seed(wutong, organiser=User.objects.get(username="demo-staff"))
             seeder.created += created
+            cowork = cowork_demo.seed(wutong, password_hash=make_password(password, salt=DEMO_SALT))
         summary = {
             "base_url": settings.SITE_URL,
             "workstation": wutong.slug,
@@ -290,7 +296,11 @@ class Command(BaseCommand):
             "open311_api_key": demo_api_key(),
             # 好事常办 (community/): the demo events' public pages, the salon first.
             "event_urls": event_urls,
+            # 难事共办 (cowork/demo.py): the 高安路 meter case and the 区绿化市容局 结对.
+            "case_urls": cowork["case_urls"],
+            "partnership_urls": cowork["partnership_urls"],
         }
+        summary["users"]["deputy_secretary"] = cowork["deputy_secretary"]
         if options["json"]:
             self.stdout.write(json.dumps(summary, ensure_ascii=False))
             return

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoworkConfig(AppConfig):
+    name = "cowork"
+    verbose_name = _("Coordination cases (难事共办)")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401 - connects the partnership routing to issues.signals
