@@ -11,6 +11,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from gateways.config import refuse_missing_credentials, sms_channel_path
 from minqing.log import refusal_in_one_line
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "api",
     "open311",
     "webhooks",
+    "gateways",
 ]
 
 MIDDLEWARE = [
@@ -238,12 +240,17 @@ OUTBOX_RESEND_AFTER_SECONDS = int(os.environ.get("OUTBOX_RESEND_AFTER_SECONDS", 
 # (or PostgreSQL's row locks on those issues) is held; larger batches gain little throughput.
 SLA_SWEEP_BATCH = int(os.environ.get("SLA_SWEEP_BATCH", "500"))
 # issues.notify: the class behind each channel. A real SMS or WeChat gateway plugs in here.
+# NOTIFY_SMS_CHANNEL: log, alibaba, tencent or a class path (gateways/; README "Message gateways").
 NOTIFY_CHANNELS = {
     "email": "issues.notify.EmailChannel",
-    "sms": os.environ.get("NOTIFY_SMS_CHANNEL", "issues.notify.LoggingSmsChannel"),
+    "sms": sms_channel_path(os.environ.get("NOTIFY_SMS_CHANNEL", "log")),
     "wechat": os.environ.get("NOTIFY_WECHAT_CHANNEL", "issues.notify.LoggingWeChatChannel"),
     "webhook": "issues.notify.WebhookChannel",
+    "wecom": "gateways.robots.WeComRobotChannel",
+    "dingtalk": "gateways.robots.DingTalkRobotChannel",
 }
+if not DEBUG:
+    refuse_missing_credentials(NOTIFY_CHANNELS, os.environ)
 # A resolved issue the resident neither confirms nor reopens within this many days is closed
 # with no rating (issues.services.close_unconfirmed); it never counts as satisfied.
 RESIDENT_CONFIRM_DAYS = int(os.environ.get("RESIDENT_CONFIRM_DAYS", "7"))
