@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gateways.config import refuse_missing_credentials, sms_channel_path
 from minqing.log import refusal_in_one_line
+from observability.logs import log_formatters
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -57,9 +58,13 @@ INSTALLED_APPS = [
     "open311",
     "webhooks",
     "gateways",
+    "django_prometheus",
+    "observability",
 ]
 
 MIDDLEWARE = [
+    "observability.requestid.RequestIdMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "minqing.middleware.ContentSecurityPolicyMiddleware",
@@ -71,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "minqing.urls"
@@ -328,12 +334,24 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
+# --- Observability (observability/) -----------------------------------------------------------
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
+LOG_FORMATTERS = log_formatters()
+# /healthz answers 503 when the last SLA sweep is older than this.
+HEALTHZ_SWEEP_LATE_SECONDS = int(os.environ.get("HEALTHZ_SWEEP_LATE_SECONDS", "300"))
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"refusal_in_one_line": {"()": "django.utils.log.CallbackFilter", "callback": refusal_in_one_line}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "refusal_in_one_line": {"()": "django.utils.log.CallbackFilter", "callback": refusal_in_one_line},
+        "request_id": {"()": "observability.requestid.RequestIdFilter"},
+    },
+    "formatters": LOG_FORMATTERS,  # observability.logs: JSON in production, lines in development
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
