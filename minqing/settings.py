@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gateways.config import refuse_missing_credentials, sms_channel_path
 from minqing.log import refusal_in_one_line
+from minqing.media import default_storage as media_storage
 from observability.logs import log_formatters
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -210,7 +211,7 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(os.environ),  # minqing.media: local disk, or S3 when a bucket is set
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
