@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "gateways",
     "django_prometheus",
     "observability",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -93,6 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "privacy.context.retention",
             ],
         },
     },
@@ -182,6 +184,7 @@ CELERY_BEAT_SCHEDULE = {
     "sla-sweep": {"task": "issues.tasks.sla_sweep", "schedule": 60.0},
     "close-unconfirmed": {"task": "issues.tasks.close_unconfirmed", "schedule": 900.0},
     "webhook-sweep": {"task": "webhooks.tasks.sweep", "schedule": 30.0},
+    "privacy-retention": {"task": "privacy.tasks.erase_expired", "schedule": 3600.0},
 }
 
 # --- Auth -----------------------------------------------------------------------------------
@@ -334,6 +337,9 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+# --- Data care (privacy/): residents' names and phones are erased this long after a report ends.
+PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "180"))
 
 # --- Observability (observability/) -----------------------------------------------------------
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
