@@ -11,9 +11,17 @@ from django.utils.translation import gettext as _
 from issues import notify
 from issues.models import Issue, IssueEvent, Kind, Notification
 from issues.signals import events_created
+from minqing import config_cache
 
 from .models import GroupRobot
 from .robots import address_of
+
+
+def any_robot() -> bool:
+    """Whether any group robot is on: kept per process by minqing.config_cache (no query per
+    event on a running server)."""
+    return config_cache.get("gateways.any_robot", lambda: GroupRobot.objects.filter(enabled=True).exists())
+
 
 TOLD = {IssueEvent.Type.CREATED, IssueEvent.Type.KIND, IssueEvent.Type.ESCALATED}
 
@@ -60,7 +68,7 @@ def group_messages(events: list[tuple[int, Issue, str, str]]) -> list[Notificati
 def event_saved(sender, instance: IssueEvent, created: bool, raw: bool = False, **kwargs) -> None:
     if not created or raw or instance.type not in TOLD:
         return
-    if not GroupRobot.objects.filter(enabled=True).exists():
+    if not any_robot():
         return
     issue = instance.issue
     rows = group_messages([(instance.pk, issue, instance.type, instance.note)])
@@ -70,7 +78,7 @@ def event_saved(sender, instance: IssueEvent, created: bool, raw: bool = False, 
 @receiver(events_created, sender=IssueEvent, dispatch_uid="gateways.group_robots_many")
 def events_saved(sender, events: list[tuple[int, int, str]], **kwargs) -> None:
     escalated = [(pk, issue_id) for pk, issue_id, event_type in events if event_type == IssueEvent.Type.ESCALATED]
-    if not escalated or not GroupRobot.objects.filter(enabled=True).exists():
+    if not escalated or not any_robot():
         return
     issues = Issue.objects.in_bulk([issue_id for _pk, issue_id in escalated])
     notes = dict(IssueEvent.objects.filter(pk__in=[pk for pk, _ in escalated]).values_list("pk", "note"))
