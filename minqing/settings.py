@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django_prometheus",
     "observability",
     "privacy",
+    "transparency",
 ]
 
 MIDDLEWARE = [

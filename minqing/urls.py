@@ -24,6 +24,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("open311/", include("open311.urls")),
+    path("", include("transparency.urls")),
     path("", include("issues.urls")),
     path("", include("workstations.urls")),
 ]
