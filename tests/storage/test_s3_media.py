@@ -12,8 +12,7 @@ from django.core.files.storage import default_storage
 from PIL import Image
 
 from issues.models import Issue
-
-from .conftest import BUCKET
+from tests.s3server import BUCKET
 
 
 def jpeg(size=(640, 480)) -> io.BytesIO:
