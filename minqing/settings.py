@@ -11,7 +11,10 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from gateways.config import refuse_missing_credentials, sms_channel_path
 from minqing.log import refusal_in_one_line
+from minqing.media import default_storage as media_storage
+from observability.logs import log_formatters
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -57,9 +60,16 @@ INSTALLED_APPS = [
     "webhooks",
     "community",
     "cowork",
+    "gateways",
+    "django_prometheus",
+    "observability",
+    "privacy",
+    "transparency",
 ]
 
 MIDDLEWARE = [
+    "observability.requestid.RequestIdMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "minqing.middleware.ContentSecurityPolicyMiddleware",
@@ -71,6 +81,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "minqing.urls"
@@ -86,6 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "privacy.context.retention",
             ],
         },
     },
@@ -172,9 +184,11 @@ CELERY_TASK_SOFT_TIME_LIMIT = 90
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
-    "sla-sweep": {"task": "issues.tasks.sla_sweep", "schedule": 60.0},
+    # SLA_SWEEP_EVERY_SECONDS: a minute in production; seconds in the scale-out test.
+    "sla-sweep": {"task": "issues.tasks.sla_sweep", "schedule": float(os.environ.get("SLA_SWEEP_EVERY_SECONDS", "60"))},
     "close-unconfirmed": {"task": "issues.tasks.close_unconfirmed", "schedule": 900.0},
     "webhook-sweep": {"task": "webhooks.tasks.sweep", "schedule": 30.0},
+    "privacy-retention": {"task": "privacy.tasks.erase_expired", "schedule": 3600.0},
 }
 
 # --- Auth -----------------------------------------------------------------------------------
@@ -204,7 +218,7 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(os.environ),  # minqing.media: local disk, or S3 when a bucket is set
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -240,12 +254,17 @@ OUTBOX_RESEND_AFTER_SECONDS = int(os.environ.get("OUTBOX_RESEND_AFTER_SECONDS", 
 # (or PostgreSQL's row locks on those issues) is held; larger batches gain little throughput.
 SLA_SWEEP_BATCH = int(os.environ.get("SLA_SWEEP_BATCH", "500"))
 # issues.notify: the class behind each channel. A real SMS or WeChat gateway plugs in here.
+# NOTIFY_SMS_CHANNEL: log, alibaba, tencent or a class path (gateways/; README "Message gateways").
 NOTIFY_CHANNELS = {
     "email": "issues.notify.EmailChannel",
-    "sms": os.environ.get("NOTIFY_SMS_CHANNEL", "issues.notify.LoggingSmsChannel"),
+    "sms": sms_channel_path(os.environ.get("NOTIFY_SMS_CHANNEL", "log")),
     "wechat": os.environ.get("NOTIFY_WECHAT_CHANNEL", "issues.notify.LoggingWeChatChannel"),
     "webhook": "webhooks.channel.WebhookChannel",
+    "wecom": "gateways.robots.WeComRobotChannel",
+    "dingtalk": "gateways.robots.DingTalkRobotChannel",
 }
+if not DEBUG:
+    refuse_missing_credentials(NOTIFY_CHANNELS, os.environ)
 # A resolved issue the resident neither confirms nor reopens within this many days is closed
 # with no rating (issues.services.close_unconfirmed); it never counts as satisfied.
 RESIDENT_CONFIRM_DAYS = int(os.environ.get("RESIDENT_CONFIRM_DAYS", "7"))
@@ -323,12 +342,27 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
+# --- Data care (privacy/): residents' names and phones are erased this long after a report ends.
+PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "180"))
+
+# --- Observability (observability/) -----------------------------------------------------------
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
+LOG_FORMATTERS = log_formatters()
+# /healthz answers 503 when the last SLA sweep is older than this.
+HEALTHZ_SWEEP_LATE_SECONDS = int(os.environ.get("HEALTHZ_SWEEP_LATE_SECONDS", "300"))
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"refusal_in_one_line": {"()": "django.utils.log.CallbackFilter", "callback": refusal_in_one_line}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "refusal_in_one_line": {"()": "django.utils.log.CallbackFilter", "callback": refusal_in_one_line},
+        "request_id": {"()": "observability.requestid.RequestIdFilter"},
+    },
+    "formatters": LOG_FORMATTERS,  # observability.logs: JSON in production, lines in development
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from observability.metrics import metrics_view
+
 from . import views
 from .login import AdminLoginForm, Login
 
@@ -12,6 +14,7 @@ admin.site.login_form = AdminLoginForm
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
     # Browsers ask for /favicon.ico where a page names no icon (the admin, the API docs, JSON);
     # the unhashed static name never changes, so the redirect may be permanent.
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}favicon.svg", permanent=True)),
@@ -22,6 +25,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("open311/", include("open311.urls")),
     path("", include("cowork.urls")),
+    path("", include("transparency.urls")),
     path("", include("issues.urls")),
     path("", include("workstations.urls")),
     path("", include("community.urls")),

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from issues.dispatch import is_liaison
+from observability.health import beat_freshness
 from workstations import scope
 
 from .celery import app as celery_app
@@ -38,7 +39,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception as exc:  # noqa: BLE001
         checks["broker"] = f"error: {exc.__class__.__name__}"
     healthy = all(v == "ok" for v in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+    beat = beat_freshness()  # observability: the last SLA sweep and the queue depth
+    healthy = healthy and beat["sweep"] != "late"
+    return JsonResponse({"status": "ok" if healthy else "error", **checks, **beat}, status=200 if healthy else 503)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -226,6 +226,7 @@ class IssueEvent(models.Model):
         NOTE = "note", _("note added")
         KIND = "kind", _("kind changed")
         PHONE_SHOWN = "phone_shown", _("the resident's phone number shown")
+        ERASED = "erased", _("personal data erased")  # privacy: retention, or on request
 
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="events")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -5,6 +5,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from gateways.receivers import any_robot
 from issues import faq, keywords, services, sla
 from issues.models import FAQ, IssuePhoto, KeywordRule
 from minqing import config_cache
@@ -25,7 +26,7 @@ from .conftest import image_bytes, upload
 REPORT_FORM = 2
 REPORT_FORM_FIRST_SCAN_OF_DAY = 5
 REPORT_POST = 7
-CONFIG_READS = 4
+CONFIG_READS = 5  # … and whether any group robot is on (gateways)
 TRACK = 3
 FAQ_PAGE = 0  # served from the in-process index
 SUGGEST = 0
@@ -48,6 +49,7 @@ def warm_config() -> None:
     sla.cached_targets()
     sla.cached_calendar().is_workday(timezone.localdate())
     webhooks_services.fan_out_many([])
+    any_robot()  # gateways: whether a workstation's group hears of urgent reports
 
 
 @pytest.mark.parametrize("rules", [1, 60])
