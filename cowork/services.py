@@ -23,7 +23,8 @@ from issues import services as issue_services
 from issues.dispatch import acknowledge_dispatch, complete_dispatch, dispatch_issue, liaisons
 from issues.lifecycle import OPEN_STATUSES, Status
 from issues.models import Dispatch, Issue, Kind
-from issues.transitions import IssueError, station_heads
+from issues.people import station_heads
+from issues.transitions import IssueError
 from workstations.models import Department, Workstation
 
 from . import access
