@@ -3,6 +3,8 @@ writes them, with an IssueEvent for every change. The timeline is never edited o
 
 from django.contrib import admin
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from workstations import scope
@@ -72,9 +74,15 @@ class IssueEventInline(ReadOnlyAdminMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("actor")
 
 
+@admin.display(description=_("photo"))
+def photo_link(photo: IssuePhoto) -> str:
+    """Through the view that checks the viewer, not the file's storage URL (issue 14)."""
+    return format_html('<a href="{}">{}</a>', reverse("desk_photo", args=[photo.pk]), _("open"))
+
+
 class IssuePhotoInline(admin.TabularInline):
     model = IssuePhoto
-    fields = ["image", "created_at"]
+    fields = [photo_link, "is_public", "created_at"]
     readonly_fields = fields
     extra = 0
 
@@ -199,11 +207,12 @@ class IssueEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(IssuePhoto)
 class IssuePhotoAdmin(admin.ModelAdmin):
-    list_display = ["issue", "image", "created_at"]
+    list_display = ["issue", photo_link, "is_public", "created_at"]
     list_filter = ["created_at"]
     list_select_related = ["issue"]
     search_fields = ["issue__reference"]
-    readonly_fields = ["issue", "image", "created_at"]
+    fields = ["issue", photo_link, "is_public", "created_at"]
+    readonly_fields = fields
 
     def get_queryset(self, request):
         visible = scope.visible_issues(request.user, Issue.objects.all())

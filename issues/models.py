@@ -1,6 +1,7 @@
 """Issues, their timeline, photos, SLA policies and the notifications sent about them."""
 
 import hashlib
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -348,7 +349,10 @@ class IssueEvent(models.Model):
 
 
 def photo_path(instance: "IssuePhoto", filename: str) -> str:
-    return f"issues/{instance.issue.created_at:%Y/%m}/{instance.issue.reference}-{filename}"
+    """A random name that says nothing of the issue (no reference number): photos are served only
+    through views that check the viewer (issues.views.photos), never from a public URL."""
+    suffix = "-thumb.jpg" if filename.endswith("-thumb.jpg") else ".jpg"
+    return f"photos/{instance.issue.created_at:%Y/%m}/{secrets.token_hex(16)}{suffix}"
 
 
 class IssuePhoto(models.Model):
@@ -358,6 +362,9 @@ class IssuePhoto(models.Model):
     image = models.ImageField(upload_to=photo_path)
     # A small JPEG for lists and the tracking page; blank for photos stored before thumbnails.
     thumbnail = models.ImageField(upload_to=photo_path, blank=True)
+    # A photo belongs to the event it came with: the resident's own and the report's are shown on
+    # the tracking page; those of an internal staff or worker note are not.
+    is_public = models.BooleanField(_("shown to the resident"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -368,8 +375,8 @@ class IssuePhoto(models.Model):
         return self.image.name
 
     @property
-    def thumbnail_url(self) -> str:
-        return (self.thumbnail or self.image).url
+    def thumbnail_file(self):
+        return self.thumbnail or self.image
 
 
 class KeywordRule(models.Model):

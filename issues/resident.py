@@ -31,7 +31,7 @@ MAX_PHOTOS_PER_ISSUE = 12
 
 _ISSUE_BY_TOKEN = rows.Select(Issue, ("location", "workstation"), where="t0.tracking_token_hash = %s")
 _PUBLIC_EVENTS = rows.Select(IssueEvent, where="t0.issue_id = %s AND t0.is_public", order_by="t0.created_at, t0.id")
-_PHOTOS = rows.Select(IssuePhoto, where="t0.issue_id = %s", order_by="t0.id")
+_PUBLIC_PHOTOS = rows.Select(IssuePhoto, where="t0.issue_id = %s AND t0.is_public", order_by="t0.id")
 
 
 def find_by_token(token: str) -> Issue | None:
@@ -46,12 +46,14 @@ def public_events(issue: Issue) -> list[IssueEvent]:
 
 
 def photos_of(issue: Issue) -> list[IssuePhoto]:
-    return _PHOTOS.all(issue.pk)
+    """The photos the resident sees: those that came with public events (the report, their notes)."""
+    return _PUBLIC_PHOTOS.all(issue.pk)
 
 
-def _save_photos(issue: Issue, photos) -> None:
+def _save_photos(issue: Issue, photos, *, public: bool) -> None:
+    """`public`: whether the event the photos come with is on the resident's timeline."""
     for photo in photos:
-        IssuePhoto.objects.create(issue=issue, image=photo.image, thumbnail=photo.thumbnail)
+        IssuePhoto.objects.create(issue=issue, image=photo.image, thumbnail=photo.thumbnail, is_public=public)
 
 
 def submit_report(
@@ -88,7 +90,7 @@ def submit_report(
     with transaction.atomic():
         issue, token, created = create_issue(location, **fields)
         if created:
-            _save_photos(issue, photos)
+            _save_photos(issue, photos, public=True)
     return issue, token, created
 
 
@@ -103,7 +105,7 @@ def add_resident_note(issue: Issue, *, note: str = "", photos=()) -> IssueEvent:
             raise IssueError(_("This report is no longer open, so nothing can be added to it."))
         if photos and issue.photos.count() + len(photos) > MAX_PHOTOS_PER_ISSUE:
             raise IssueError(_("A report can have at most %(max)d photos in all.") % {"max": MAX_PHOTOS_PER_ISSUE})
-        _save_photos(issue, photos)
+        _save_photos(issue, photos, public=True)
         written = note or system_note(gettext_lazy("Added %(n)d photo(s)."), n=len(photos))
         note, source = split(written)
         event = IssueEvent.objects.create(

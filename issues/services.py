@@ -164,7 +164,7 @@ def create_issue(
             issue.reference = next_reference(location, now)
             rows.insert(issue)  # issue.save(force_insert=True), its statement built once
             for photo in photos:
-                IssuePhoto.objects.create(issue=issue, image=photo)
+                IssuePhoto.objects.create(issue=issue, image=photo, is_public=True)
             rows.insert(IssueEvent(issue=issue, type=IssueEvent.Type.CREATED, new_status=Status.NEW))
             if issue.urgent_keywords:
                 note, source = system_note(
@@ -439,7 +439,7 @@ def add_work_note(issue: Issue, *, actor: User, note: str = "", photos=()) -> Is
             raise IssueError(_("This issue is no longer open."))
         if photos and locked.photos.count() + len(photos) > MAX_PHOTOS_PER_ISSUE:
             raise IssueError(_("A report can have at most %(max)d photos in all.") % {"max": MAX_PHOTOS_PER_ISSUE})
-        _save_photos(locked, photos)
+        _save_photos(locked, photos, public=False)
         if photos and note:
             note = system_note(gettext_lazy("%(note)s\nAdded %(n)d photo(s)."), note=note, n=len(photos))
         elif photos:

@@ -85,7 +85,7 @@ def log_matter(
         )
         issue.channel = channel
         issue.save(update_fields=["channel", "updated_at"])
-        services._save_photos(issue, photos)
+        services._save_photos(issue, photos, public=False)  # staff's photos, as their note is internal
         record(
             issue,
             IssueEvent.Type.NOTE,
