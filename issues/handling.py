@@ -64,7 +64,12 @@ def answer_issue(issue: Issue, *, actor, answer: str, make_faq: bool = False, ov
 
     def after(locked: Issue, old_status: str) -> None:
         if make_faq:
-            FAQ.objects.create(question=locked.description[:200], answer=answer, is_published=False)
+            FAQ.objects.create(
+                workstation_id=locked.workstation_id,
+                question=locked.description[:200],
+                answer=answer,
+                is_published=False,
+            )
         _tell_resident(locked, f"answered:{now.isoformat()}", _("we have answered your question. Please check it."))
 
     return transition(

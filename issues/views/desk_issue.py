@@ -214,6 +214,7 @@ def _faq(request, issue: Issue, actor) -> str:
     if not issue.resolution:
         raise services.IssueError(_("There is no answer yet to suggest."))
     themes.make_faq(
+        workstation_id=issue.workstation_id,
         question=issue.description,
         answer=issue.resolution,
         publish=False,

@@ -1,6 +1,10 @@
 import datetime as dt
 
+import django.db.models.deletion
 from django.db import migrations, models
+
+"""Issue 14 (security): photos shown to the resident only with a public event; FAQ entries
+belong to a workstation."""
 
 # Photos stored before this migration carry no event. Those that came with the report or with a
 # resident's own note (written within seconds of them) stay on the resident's page; every other
@@ -28,6 +32,7 @@ def mark_residents_photos_public(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("issues", "0009_issueevent_phone_shown"),
+        ("workstations", "0004_role_area_secretary"),
     ]
 
     operations = [
@@ -37,4 +42,22 @@ class Migration(migrations.Migration):
             field=models.BooleanField(default=False, verbose_name="shown to the resident"),
         ),
         migrations.RunPython(mark_residents_photos_public, migrations.RunPython.noop),
+        # FAQ entries belong to a workstation; those written before stay for every resident.
+        migrations.AddField(
+            model_name="faq",
+            name="subdistrict_wide",
+            field=models.BooleanField(default=False, verbose_name="for the whole subdistrict"),
+        ),
+        migrations.AddField(
+            model_name="faq",
+            name="workstation",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="faq_entries",
+                to="workstations.workstation",
+                verbose_name="workstation",
+            ),
+        ),
     ]
