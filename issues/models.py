@@ -169,6 +169,9 @@ class Issue(models.Model):
     overdue_at = models.DateTimeField(_("overdue since"), null=True, blank=True)
 
     resolution = models.TextField(_("resolution"), blank=True)
+    # Moderation (issue 14): set when staff mark the description and the status notes fit for
+    # public listings (Open311's feed); until then those list the public summary only.
+    publishable_at = models.DateTimeField(_("published in public listings"), null=True, blank=True)
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
     rating_comment = models.TextField(_("rating comment"), blank=True)
     # Words of the report that a KeywordRule marks as urgent ("漏电, 电线"): staff should check the

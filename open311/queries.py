@@ -106,22 +106,26 @@ def by_token(token: str, jurisdiction_id: str | None) -> ServiceRequest:
 
 
 def describe(issue: Issue, services: ServiceMap) -> dict:
-    """One service request as the spec lists it. Never the reporter's name, phone or email."""
+    """One service request as the spec lists it: the public summary (service, status, the lane,
+    dates), and the description and status notes once staff marked it publishable
+    (issues.moderation). Never the reporter's name, phone or email, nor an internal note."""
     request = getattr(issue, "open311_request", None)
     service = request.service if request else services.for_issue(issue)
     is_open = issue.status in OPEN_STATUSES
     point = getattr(issue.location, "open311_point", None)
-    if is_open:
-        notes = str(Status(issue.status).label) if issue.status in Status.values else issue.status
-    else:
-        notes = issue.resolution or (str(Status(issue.status).label) if issue.status in Status.values else "")
+    # What a resident wrote and what staff answered: only once staff marked it publishable.
+    moderated = issue.publishable_at is not None
+    label = str(Status(issue.status).label) if issue.status in Status.values else ""
+    notes = issue.resolution if moderated and not is_open and issue.resolution else label
+    # The exact point a client sent only when publishable; else the lane's.
+    own_point = moderated and request is not None and request.lat is not None
     return {
         "service_request_id": issue.reference,
         "status": "open" if is_open else "closed",
         "status_notes": notes,
         "service_name": service.name if service else None,
         "service_code": service.code if service else None,
-        "description": issue.description if service and service.publish_descriptions else None,
+        "description": issue.description if moderated and service and service.publish_descriptions else None,
         "agency_responsible": issue.workstation.name,
         "service_notice": (service.service_notice or None) if service else None,
         "requested_datetime": issue.created_at,
@@ -130,7 +134,7 @@ def describe(issue: Issue, services: ServiceMap) -> dict:
         "address": issue.location.address or issue.location.name,
         "address_id": issue.location_id,
         "zipcode": None,
-        "lat": request.lat if request and request.lat is not None else (point.lat if point else None),
-        "long": request.long if request and request.long is not None else (point.long if point else None),
-        "media_url": (request.media_url or None) if request else None,
+        "lat": request.lat if own_point else (point.lat if point else None),
+        "long": request.long if own_point else (point.long if point else None),
+        "media_url": (request.media_url or None) if request and moderated else None,
     }

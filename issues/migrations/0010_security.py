@@ -42,6 +42,11 @@ class Migration(migrations.Migration):
             field=models.BooleanField(default=False, verbose_name="shown to the resident"),
         ),
         migrations.RunPython(mark_residents_photos_public, migrations.RunPython.noop),
+        migrations.AddField(
+            model_name="issue",
+            name="publishable_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="published in public listings"),
+        ),
         # FAQ entries belong to a workstation; those written before stay for every resident.
         migrations.AddField(
             model_name="faq",

@@ -20,7 +20,7 @@ from workstations import scope
 from workstations.models import Department
 from workstations.views import staff_required
 
-from .. import services, themes
+from .. import moderation, services, themes
 from ..lifecycle import Action, Status, allowed_actions
 from ..models import Category, Issue, Kind, Priority
 from .desk_common import attempt, desk_issues, handlers_for, int_or_none, see_other
@@ -289,8 +289,17 @@ def _phone(request, issue: Issue, actor) -> str:
     return _("The resident's number is shown for 15 minutes. That you had it shown is on record.")
 
 
+def _publishable(request, issue: Issue, actor) -> str:
+    publishable = _post(request, "publishable") == "on"
+    moderation.set_publishable(issue, actor=actor, publishable=publishable)
+    if publishable:
+        return _("The description and the answer are now shown in public listings.")
+    return _("Public listings show only the summary again.")
+
+
 ACTIONS = {
     "phone": _phone,
+    "publishable": _publishable,
     "triage": _triage,
     "assign": _assign,
     "dispatch": _dispatch,
