@@ -7,6 +7,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minqing import params as params_range
+
 from issues.lifecycle import OPEN_STATUSES, Status
 from issues.models import Issue
 
@@ -29,6 +31,8 @@ def _date_param(params, name: str) -> dt.datetime | None:
         raise Open311Error(
             400, _("%(name)s must be a W3C datetime with a time zone, e.g. 2010-01-01T00:00:00Z.") % {"name": name}
         )
+    if not params_range.within_range(parsed):
+        raise Open311Error(400, params_range.out_of_range(name))
     return parsed
 
 

@@ -20,6 +20,8 @@ from workstations import scope
 from workstations.models import Department
 from workstations.views import staff_required
 
+from minqing import params
+
 from .. import moderation, services, themes
 from ..lifecycle import Action, Status, allowed_actions
 from ..models import Category, Issue, Kind, Priority
@@ -140,6 +142,8 @@ def _due(request) -> dt.datetime | None:
         value = None
     if value is None:
         raise services.IssueError(_("Please give the deadline as a date and time."))
+    if not params.within_range(value):
+        raise services.IssueError(params.out_of_range(_("the deadline")))
     return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 
