@@ -7,10 +7,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from minqing import params as params_range
-
 from issues.lifecycle import OPEN_STATUSES, Status
 from issues.models import Issue
+from minqing import params as params_range
 
 from .models import Service, ServiceRequest
 from .services import Open311Error, ServiceMap, default_services, jurisdiction, parse_w3c

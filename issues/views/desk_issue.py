@@ -16,11 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
+from minqing import params
 from workstations import scope
 from workstations.models import Department
 from workstations.views import staff_required
-
-from minqing import params
 
 from .. import moderation, services, themes
 from ..lifecycle import Action, Status, allowed_actions

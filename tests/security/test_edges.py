@@ -9,7 +9,6 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests import factories
-from workstations.models import Role
 
 DAYS = ["0001-01-01", "9999-12-31"]
 MOMENTS = ["0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "0001-01-01T00:00", "9999-12-31T23:59"]
@@ -102,7 +101,8 @@ def test_an_absence_until_9999_and_a_shift_from_year_1_are_form_errors(people, w
         no_500(head.get(reverse("duty"), {"ws": world.ws.slug}), "the duty page after it")
     for start, end in (("0001-01-01T00:00", "0001-01-01T08:00"), ("2026-12-01T08:00", "9999-12-31T23:59")):
         response = head.post(
-            reverse("duty_shift_add"), {"ws": world.ws.slug, "user": world.worker.pk, "starts_at": start, "ends_at": end}
+            reverse("duty_shift_add"),
+            {"ws": world.ws.slug, "user": world.worker.pk, "starts_at": start, "ends_at": end},
         )
         no_500(response, f"shift {start}..{end}")
         assert response.status_code == 400 and b"must be a date between" in response.content, response.status_code
