@@ -85,7 +85,11 @@ def _issue_for(request: HttpRequest, pk: int) -> Issue:
 
 @staff_required
 def staff_issue(request: HttpRequest, pk: int) -> HttpResponse:
-    issue = _issue_for(request, pk)
+    return _issue_page(request, _issue_for(request, pk))
+
+
+def _issue_page(request: HttpRequest, issue: Issue, *, note_text: str = "", status: int = 200) -> HttpResponse:
+    """The page; `note_text`: a refused note's words, kept in its field (issue 14)."""
     scoped = desk_issues(request.user)
     can_manage = scope.can_manage_workstation(request.user, issue.workstation_id)
     allowed = set(allowed_actions(issue.status, issue.kind))
@@ -104,6 +108,7 @@ def staff_issue(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage": can_manage,
         "allowed": allowed,
         "resident_phone": services.shown_phone(issue, request.user) if can_manage else "",
+        "note_text": note_text,
     }
     if can_manage:
         context.update(
@@ -119,7 +124,7 @@ def staff_issue(request: HttpRequest, pk: int) -> HttpResponse:
                 "can_assign": bool({Action.ASSIGN, Action.REASSIGN} & allowed),
             }
         )
-    return render(request, "issues/staff_issue.html", context)
+    return render(request, "issues/staff_issue.html", context, status=status)
 
 
 # --- Actions ----------------------------------------------------------------------------------
@@ -334,7 +339,9 @@ def staff_issue_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
     if not scope.can_manage_workstation(request.user, issue.workstation_id):
         messages.error(request, _("Only the workstation's staff can do this."))
         return see_other(reverse("staff_issue", args=[issue.pk]))
-    attempt(request, lambda: handler(request, issue, request.user))
+    done = attempt(request, lambda: handler(request, issue, request.user))
+    if not done and action == "note":  # the words stay on the page, beside the reason
+        return _issue_page(request, _issue_for(request, pk), note_text=request.POST.get("note", ""), status=400)
     back = request.POST.get("next", "")
     return see_other(back if back.startswith("/staff/") else reverse("staff_issue", args=[issue.pk]))
 
