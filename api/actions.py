@@ -13,6 +13,7 @@ from issues.models import Issue, Priority
 from workstations import scope
 from workstations.models import Department, Role
 
+from .bounded import BoundedDateTimeField
 from .exceptions import refusal_responses
 from .serializers import IssueSerializer
 
@@ -92,7 +93,7 @@ class _DepartmentField(serializers.PrimaryKeyRelatedField):
 class CoordinateSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=TEXT, required=False, allow_blank=True, default="")
     departments = _DepartmentField(many=True, required=False, default=list)
-    due_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    due_at = BoundedDateTimeField(required=False, allow_null=True, default=None)
 
 
 class PrioritySerializer(serializers.Serializer):

@@ -8,6 +8,8 @@ from issues.lifecycle import OPEN_STATUSES, Status
 from issues.models import Issue, IssueEvent, Kind
 from workstations.models import Location
 
+from .bounded import BoundedIsoDateTimeFilter
+
 # Ids fit a 64-bit integer column; anything larger is a 400, never a database error.
 MAX_ID = 2**63 - 1
 
@@ -26,9 +28,9 @@ class IssueFilter(filters.FilterSet):
     kind = filters.MultipleChoiceFilter(choices=Kind.choices)
     is_open = filters.BooleanFilter(method="filter_open", label="Only open (true) or only finished (false) issues.")
     overdue = filters.BooleanFilter(method="filter_overdue", label="Only issues escalated for a missed deadline.")
-    created_after = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
-    updated_after = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    created_after = BoundedIsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = BoundedIsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    updated_after = BoundedIsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
     workstation = IdFilter(field_name="workstation_id")
     grid = IdFilter(field_name="grid_id")
     location = IdFilter(field_name="location_id")
@@ -61,7 +63,7 @@ class IssueFilter(filters.FilterSet):
 class EventFilter(filters.FilterSet):
     type = filters.MultipleChoiceFilter(choices=IssueEvent.Type.choices)
     issue = IdFilter(field_name="issue_id")
-    after = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gt", label="Events after this time.")
+    after = BoundedIsoDateTimeFilter(field_name="created_at", lookup_expr="gt", label="Events after this time.")
     after_id = IdFilter(field_name="id", lookup_expr="gt", min_value=0, label="Events with a larger id (polling).")
 
     class Meta:
@@ -83,8 +85,8 @@ class LocationFilter(filters.FilterSet):
 class StatisticsFilter(filters.FilterSet):
     workstation = IdFilter(field_name="workstation_id")
     kind = filters.ChoiceFilter(choices=Kind.choices)
-    created_after = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = BoundedIsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = BoundedIsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = Issue

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from issues.lifecycle import Status, allowed_actions
 from issues.models import FAQ, Dispatch, Issue, IssueEvent, Kind
+from webhooks import sending
 from webhooks.models import Attempt, Delivery, Subscription
 from workstations.models import Location
 
@@ -212,6 +213,9 @@ class SubscriptionSerializer(serializers.ModelSerializer):
     def validate_url(self, value: str) -> str:
         if not value.lower().startswith(("http://", "https://")):
             raise serializers.ValidationError("Only http and https receivers are allowed.")
+        reason = sending.non_public_reason(value)
+        if reason:
+            raise serializers.ValidationError(f"Please give a receiver on the internet: {reason}.")
         return value
 
     def validate_event_types(self, value: list[str]) -> list[str]:

@@ -3,9 +3,12 @@ writes them, with an IssueEvent for every change. The timeline is never edited o
 
 from django.contrib import admin
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from workstations import scope
+from workstations.models import Workstation
 
 from . import faq as faq_index  # noqa: F401 - connects the cache invalidation of FAQ answers
 from . import keywords  # noqa: F401 - connects the cache invalidation of keyword rules
@@ -72,9 +75,15 @@ class IssueEventInline(ReadOnlyAdminMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("actor")
 
 
+@admin.display(description=_("photo"))
+def photo_link(photo: IssuePhoto) -> str:
+    """Through the view that checks the viewer, not the file's storage URL (issue 14)."""
+    return format_html('<a href="{}">{}</a>', reverse("desk_photo", args=[photo.pk]), _("open"))
+
+
 class IssuePhotoInline(admin.TabularInline):
     model = IssuePhoto
-    fields = ["image", "created_at"]
+    fields = [photo_link, "is_public", "created_at"]
     readonly_fields = fields
     extra = 0
 
@@ -199,11 +208,12 @@ class IssueEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(IssuePhoto)
 class IssuePhotoAdmin(admin.ModelAdmin):
-    list_display = ["issue", "image", "created_at"]
+    list_display = ["issue", photo_link, "is_public", "created_at"]
     list_filter = ["created_at"]
     list_select_related = ["issue"]
     search_fields = ["issue__reference"]
-    readonly_fields = ["issue", "image", "created_at"]
+    fields = ["issue", photo_link, "is_public", "created_at"]
+    readonly_fields = fields
 
     def get_queryset(self, request):
         visible = scope.visible_issues(request.user, Issue.objects.all())
@@ -228,10 +238,29 @@ class ReferenceCounterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(FAQ)
 class FAQAdmin(admin.ModelAdmin):
-    list_display = ["question", "category", "is_published", "created_at"]
+    """Staff keep their own workstation's entries; only a superuser writes entries for everyone
+    (no workstation) or for a whole subdistrict (issue 14)."""
+
+    list_display = ["question", "category", "workstation", "subdistrict_wide", "is_published", "created_at"]
     list_editable = ["is_published"]
-    list_filter = ["is_published", "category"]
+    list_filter = ["is_published", "subdistrict_wide", "category"]
+    list_select_related = ["workstation"]
     search_fields = ["question", "answer", "category"]
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request)
+        if request.user.is_superuser:
+            return rows
+        return rows.filter(workstation_id__in=scope.staff_workstation_ids(request.user))
+
+    def get_exclude(self, request, obj=None):
+        return [] if request.user.is_superuser else ["subdistrict_wide"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "workstation" and not request.user.is_superuser:
+            kwargs["queryset"] = Workstation.objects.filter(pk__in=scope.staff_workstation_ids(request.user))
+            kwargs["required"] = True
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(KeywordRule)

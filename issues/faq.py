@@ -6,6 +6,8 @@ a dictionary; Latin letters and digits count as whole words. Each gram weighs by
 the answers (idf), and an answer's score is the share of the question's weight it covers, the
 question text of the FAQ counting more than its answer.
 
+Each workstation's residents see its own answers, its subdistrict's wide ones and those of no
+workstation (issue 14): one index per workstation, built from the published rows on first use.
 The index lives in each process's memory and is rebuilt every CACHE_SECONDS (or at once after
 a save in this process): suggestions while typing then cost no database query at all.
 """
@@ -18,6 +20,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models.signals import post_delete, post_save
+
+from workstations.models import Workstation
 
 from .models import FAQ
 
@@ -125,37 +129,97 @@ class Index:
         return hits[:limit]
 
 
-_cache: dict = {"at": float("-inf"), "index": None}
+_cache: dict = {"at": float("-inf"), "rows": None, "indexes": {}, "places": {}}
 
 
-def index() -> Index:
+@dataclass(frozen=True)
+class Place:
+    """What the FAQ needs of a workstation."""
+
+    pk: int
+    subdistrict_id: int
+    slug: str
+
+
+def place(slug: str) -> Place | None:
+    """The workstation of `slug` (read with the answers, so a suggestion costs no query)."""
+    _rows()
+    return _cache["places"].get(slug) if slug else None
+
+
+@dataclass(frozen=True)
+class _Row:
+    entry: Entry
+    workstation_id: int | None
+    wide_subdistrict_id: int | None  # set when the entry is for its whole subdistrict
+
+
+def _rows() -> list[_Row]:
     now = time.monotonic()
-    if _cache["index"] is None or now - _cache["at"] > CACHE_SECONDS:
+    if _cache["rows"] is None or now - _cache["at"] > CACHE_SECONDS:
         rows = FAQ.objects.filter(is_published=True).order_by("category", "id")
-        _cache["index"] = Index(
-            [Entry(r.id, r.question, r.answer, r.category) for r in rows.only("id", "question", "answer", "category")]
-        )
+        _cache["rows"] = [
+            _Row(
+                Entry(r["id"], r["question"], r["answer"], r["category"]),
+                r["workstation_id"],
+                r["workstation__subdistrict_id"] if r["subdistrict_wide"] else None,
+            )
+            for r in rows.values(
+                "id",
+                "question",
+                "answer",
+                "category",
+                "workstation_id",
+                "subdistrict_wide",
+                "workstation__subdistrict_id",
+            )
+        ]
+        _cache["places"] = {
+            w["slug"]: Place(w["pk"], w["subdistrict_id"], w["slug"])
+            for w in Workstation.objects.values("pk", "subdistrict_id", "slug")
+        }
+        _cache["indexes"] = {}
         _cache["at"] = now
-    return _cache["index"]
+    return _cache["rows"]
 
 
-def published() -> list[Entry]:
-    """Every published answer, by category."""
-    return index().entries
+def index(workstation=None) -> Index:
+    """The answers residents of `workstation` see: its own, its subdistrict's wide ones and those
+    of no workstation. Without a workstation: only those of no workstation."""
+    rows = _rows()
+    key = (workstation.pk, workstation.subdistrict_id) if workstation is not None else None
+    built = _cache["indexes"].get(key)
+    if built is None:
+        if key is None:
+            entries = [r.entry for r in rows if r.workstation_id is None]
+        else:
+            entries = [
+                r.entry
+                for r in rows
+                if r.workstation_id is None or r.workstation_id == key[0] or r.wide_subdistrict_id == key[1]
+            ]
+        built = _cache["indexes"][key] = Index(entries)
+    return built
 
 
-def search(query: str, *, limit: int = 50) -> list[Hit]:
-    return index().search(query, limit=limit)
+def published(*, workstation=None) -> list[Entry]:
+    """Every published answer residents of `workstation` see, by category."""
+    return index(workstation).entries
 
 
-def suggest(text: str, *, limit: int = 3) -> list[Hit]:
+def search(query: str, *, workstation=None, limit: int = 50) -> list[Hit]:
+    return index(workstation).search(query, limit=limit)
+
+
+def suggest(text: str, *, workstation=None, limit: int = 3) -> list[Hit]:
     """The few answers that fit what the resident is typing well enough to show unasked."""
-    return index().search(text, limit=limit, min_score=SUGGEST_MIN_SCORE, long_text=True)
+    return index(workstation).search(text, limit=limit, min_score=SUGGEST_MIN_SCORE, long_text=True)
 
 
 def invalidate(**kwargs) -> None:
-    _cache["index"] = None
+    _cache["rows"] = None
 
 
 post_save.connect(invalidate, sender=FAQ, dispatch_uid="faq-invalidate-save")
 post_delete.connect(invalidate, sender=FAQ, dispatch_uid="faq-invalidate-delete")
+post_save.connect(invalidate, sender=Workstation, dispatch_uid="faq-invalidate-workstation")

@@ -73,7 +73,9 @@ def _private_host(host: str) -> bool:
 
 
 def clean_webhook(value: str) -> str:
-    if value and _private_host(urlsplit(value).hostname or ""):
+    from webhooks.sending import non_public_reason
+
+    if value and (_private_host(urlsplit(value).hostname or "") or non_public_reason(value)):
         raise ValidationError(
             _("Please give an address on the internet, not this server or a private network."), code="private_url"
         )

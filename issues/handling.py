@@ -241,7 +241,7 @@ def add_work_note(issue: Issue, *, actor, note: str = "", photos=()) -> IssueEve
             raise IssueError(_("This issue is no longer open."))
         if photos and locked.photos.count() + len(photos) > MAX_PHOTOS_PER_ISSUE:
             raise IssueError(_("A report can have at most %(max)d photos in all.") % {"max": MAX_PHOTOS_PER_ISSUE})
-        save_photos(locked, photos)
+        save_photos(locked, photos, public=False)  # a work note is internal
         if photos and note:
             note = system_note(gettext_lazy("%(note)s\nAdded %(n)d photo(s)."), note=note, n=len(photos))
         elif photos:
@@ -274,7 +274,12 @@ def answer_issue(issue: Issue, *, actor, answer: str, make_faq: bool = False, ov
             fields=["resolved_at", "resolution", *_take_on(locked, now)],
         )
         if make_faq:
-            FAQ.objects.create(question=locked.description[:200], answer=answer, is_published=False)
+            FAQ.objects.create(
+                workstation_id=locked.workstation_id,
+                question=locked.description[:200],
+                answer=answer,
+                is_published=False,
+            )
         with notify.workstation_language():
             _tell_resident(locked, f"answered:{now.isoformat()}", _("we have answered your question. Please check it."))
     return locked

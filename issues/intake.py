@@ -79,10 +79,12 @@ def next_reference(location: Location, when: dt.datetime) -> str:
     return f"{prefix}-{value:04d}"
 
 
-def save_photos(issue: Issue, photos) -> None:
-    """`photos`: issues.photos.CleanPhoto objects (already re-encoded, with their thumbnails)."""
+def save_photos(issue: Issue, photos, *, public: bool) -> None:
+    """`photos`: issues.photos.CleanPhoto objects (already re-encoded, with their thumbnails).
+    `public`: whether the event they come with is on the resident's timeline (a photo is shown
+    to the resident only then)."""
     for photo in photos:
-        IssuePhoto.objects.create(issue=issue, image=photo.image, thumbnail=photo.thumbnail)
+        IssuePhoto.objects.create(issue=issue, image=photo.image, thumbnail=photo.thumbnail, is_public=public)
 
 
 def _write_route_outbox(issue: Issue, now: dt.datetime) -> None:
@@ -161,7 +163,8 @@ def create_issue(
                     words=issue.urgent_keywords,
                 )
                 record(issue, IssueEvent.Type.FLAGGED, note=note, public=False)
-            save_photos(issue, photos)
+            # Staff's photos of a walk-in or a call stay internal, as their notes are.
+            save_photos(issue, photos, public=channel in (Intake.QR, Intake.API))
             _write_route_outbox(issue, now)
     except IntegrityError:
         # The same key was sent before, or raced in from a second tap: the first one won.

@@ -39,7 +39,8 @@ def public_events(issue: Issue) -> list[IssueEvent]:
 
 
 def photos_of(issue: Issue) -> list[IssuePhoto]:
-    return list(IssuePhoto.objects.filter(issue_id=issue.pk).order_by("id"))
+    """The photos the resident sees: those that came with public events (the report, their notes)."""
+    return list(IssuePhoto.objects.filter(issue_id=issue.pk, is_public=True).order_by("id"))
 
 
 def submit_report(
@@ -77,7 +78,7 @@ def add_resident_note(issue: Issue, *, note: str = "", photos=()) -> IssueEvent:
             raise IssueError(_("This report is no longer open, so nothing can be added to it."))
         if photos and issue.photos.count() + len(photos) > MAX_PHOTOS_PER_ISSUE:
             raise IssueError(_("A report can have at most %(max)d photos in all.") % {"max": MAX_PHOTOS_PER_ISSUE})
-        save_photos(issue, photos)
+        save_photos(issue, photos, public=True)
         written = note or system_note(gettext_lazy("Added %(n)d photo(s)."), n=len(photos))
         note, source = split(written)
         event = IssueEvent.objects.create(

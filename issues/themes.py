@@ -187,11 +187,18 @@ def draft_faq(issues: list[Issue]) -> FaqDraft:
     return FaqDraft(question, latest.resolution.strip(), category[:50])
 
 
-def make_faq(*, question: str, answer: str, category: str = "", publish: bool = True) -> FAQ:
-    """One FAQ entry (published at once unless `publish` is False, for an editor to polish)."""
+def make_faq(*, workstation_id: int, question: str, answer: str, category: str = "", publish: bool = True) -> FAQ:
+    """One FAQ entry of a workstation, shown to its residents (published at once unless `publish`
+    is False, for an editor to polish)."""
     question = require_text(question, _("Please write the question."))[:200]
     answer = require_text(answer, _("Please write the answer."))
     if len(category) > 50:
         raise IssueError(_("The category is too long."))
     with transaction.atomic():
-        return FAQ.objects.create(question=question, answer=answer, category=category.strip(), is_published=publish)
+        return FAQ.objects.create(
+            workstation_id=workstation_id,
+            question=question,
+            answer=answer,
+            category=category.strip(),
+            is_published=publish,
+        )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import desk, dispatch, preferences, resident
+from .views import desk, dispatch, photos, preferences, resident
 
 urlpatterns = [
     # Residents: report from a QR code, follow the report, common questions.
@@ -9,6 +9,8 @@ urlpatterns = [
     path("t/<str:token>/confirm/", resident.track_confirm, name="track_confirm"),
     path("t/<str:token>/reopen/", resident.track_reopen, name="track_reopen"),
     path("t/<str:token>/note/", resident.track_note, name="track_note"),
+    path("t/<str:token>/photos/<int:pk>/", photos.track_photo, name="track_photo"),
+    path("t/<str:token>/photos/<int:pk>/thumb/", photos.track_photo, {"thumb": True}, name="track_photo_thumb"),
     path("my/", resident.my_reports, name="my_reports"),
     path("faq/", resident.faq, name="faq"),
     path("faq/suggest", resident.faq_suggest, name="faq_suggest"),
@@ -17,6 +19,8 @@ urlpatterns = [
     path("staff/issues/<int:pk>/", desk.staff_issue, name="staff_issue"),
     path("staff/issues/<int:pk>/do/<str:action>/", desk.staff_issue_action, name="staff_issue_action"),
     path("staff/bulk/", desk.staff_bulk, name="staff_bulk"),
+    path("staff/photos/<int:pk>/", photos.desk_photo, name="desk_photo"),
+    path("staff/photos/<int:pk>/thumb/", photos.desk_photo, {"thumb": True}, name="desk_photo_thumb"),
     path("staff/worklog/", desk.worklog_page, name="worklog"),
     path("staff/worklog/log/", desk.worklog_entry, name="worklog_entry"),
     path("staff/worklog/export.csv", desk.worklog_csv, name="worklog_csv"),

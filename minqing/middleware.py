@@ -18,6 +18,26 @@ CSP = "; ".join(
 )
 
 
+class BadParameterMiddleware:
+    """A query parameter a view cannot use (minqing.params.BadParameter) is a 400 with its
+    reason, never a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from .params import BadParameter
+
+        if not isinstance(exception, BadParameter):
+            return None
+        if request.path.startswith(("/api/", "/open311/")):
+            return JsonResponse({"detail": exception.message}, status=400)
+        return HttpResponseBadRequest(exception.message, content_type="text/plain; charset=utf-8")
+
+
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "minqing.middleware.BadParameterMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -108,26 +109,46 @@ CSRF_FAILURE_VIEW = "minqing.views.csrf_failure"
 
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+
+
+def sqlite_database(config: dict) -> dict:
+    """The SQLite options, whichever way SQLite is chosen (the embedded default or a sqlite:///
+    DATABASE_URL). Web, worker and beat share the file: WAL lets readers run beside one writer,
+    IMMEDIATE transactions take the write lock up front and wait for it (the busy timeout)
+    instead of failing midway with "database is locked"."""
+    options = {
+        "timeout": 30,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        **config.get("OPTIONS", {}),
+    }
+    name = str(config.get("NAME") or "")
+    # Tests run on a file too (an in-memory database would not be shared by the test's threads).
+    test_name = f"{name}.test" if name and name != ":memory:" else VAR_DIR / "test.sqlite3"
+    return {
+        **config,
+        "OPTIONS": options,
+        # Kept open between requests, as on PostgreSQL: opening one runs the PRAGMAs above and
+        # registers Django's SQL functions, which costs more than a resident's page.
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"NAME": test_name, **config.get("TEST", {})},
+    }
+
+
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["default"] = sqlite_database(DATABASES["default"])
 else:
     DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "minqing.sqlite3",
-            # Web, worker and beat share the file: WAL lets readers run beside one writer, and
-            # IMMEDIATE transactions take the write lock up front instead of failing midway.
-            "OPTIONS": {
-                "timeout": 30,
-                "transaction_mode": "IMMEDIATE",
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            },
-            # Kept open between requests, as on PostgreSQL: opening one runs the PRAGMAs above and
-            # registers Django's SQL functions, which costs more than a resident's page.
-            "CONN_MAX_AGE": 60,
-            "CONN_HEALTH_CHECKS": True,
-            "TEST": {"NAME": VAR_DIR / "test.sqlite3"},
-        }
+        "default": sqlite_database(
+            {
+                "ENGINE": "django.db.backends.sqlite3",
+                "NAME": VAR_DIR / "minqing.sqlite3",
+                "TEST": {"NAME": VAR_DIR / "test.sqlite3"},
+            }
+        )
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -227,6 +248,14 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Files past the first 20 of a request are counted, not stored (minqing.uploads), so a report
+# with 101 files keeps its text and gets "at most 6 photos" instead of Django's bare 400.
+DATA_UPLOAD_MAX_NUMBER_FILES = 1000
+FILE_UPLOAD_HANDLERS = [
+    "minqing.uploads.CountingUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Email (notifications) ------------------------------------------------------------------

@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -30,7 +29,4 @@ urlpatterns = [
     path("", include("workstations.urls")),
     path("", include("community.urls")),
 ]
-
-if settings.DEBUG:
-    # Development only; in production the web server serves MEDIA_ROOT (see README).
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No URL serves MEDIA_ROOT: photos go through issues.views.photos, which checks the viewer.

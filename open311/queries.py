@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from issues.lifecycle import OPEN_STATUSES, Status
 from issues.models import Issue
+from minqing import params as params_range
 
 from .models import Service, ServiceRequest
 from .services import Open311Error, ServiceMap, default_services, jurisdiction, parse_w3c
@@ -29,6 +30,8 @@ def _date_param(params, name: str) -> dt.datetime | None:
         raise Open311Error(
             400, _("%(name)s must be a W3C datetime with a time zone, e.g. 2010-01-01T00:00:00Z.") % {"name": name}
         )
+    if not params_range.within_range(parsed):
+        raise Open311Error(400, params_range.out_of_range(name))
     return parsed
 
 
@@ -106,22 +109,26 @@ def by_token(token: str, jurisdiction_id: str | None) -> ServiceRequest:
 
 
 def describe(issue: Issue, services: ServiceMap) -> dict:
-    """One service request as the spec lists it. Never the reporter's name, phone or email."""
+    """One service request as the spec lists it: the public summary (service, status, the lane,
+    dates), and the description and status notes once staff marked it publishable
+    (issues.moderation). Never the reporter's name, phone or email, nor an internal note."""
     request = getattr(issue, "open311_request", None)
     service = request.service if request else services.for_issue(issue)
     is_open = issue.status in OPEN_STATUSES
     point = getattr(issue.location, "open311_point", None)
-    if is_open:
-        notes = str(Status(issue.status).label) if issue.status in Status.values else issue.status
-    else:
-        notes = issue.resolution or (str(Status(issue.status).label) if issue.status in Status.values else "")
+    # What a resident wrote and what staff answered: only once staff marked it publishable.
+    moderated = issue.publishable_at is not None
+    label = str(Status(issue.status).label) if issue.status in Status.values else ""
+    notes = issue.resolution if moderated and not is_open and issue.resolution else label
+    # The exact point a client sent only when publishable; else the lane's.
+    own_point = moderated and request is not None and request.lat is not None
     return {
         "service_request_id": issue.reference,
         "status": "open" if is_open else "closed",
         "status_notes": notes,
         "service_name": service.name if service else None,
         "service_code": service.code if service else None,
-        "description": issue.description if service and service.publish_descriptions else None,
+        "description": issue.description if moderated and service and service.publish_descriptions else None,
         "agency_responsible": issue.workstation.name,
         "service_notice": (service.service_notice or None) if service else None,
         "requested_datetime": issue.created_at,
@@ -130,7 +137,7 @@ def describe(issue: Issue, services: ServiceMap) -> dict:
         "address": issue.location.address or issue.location.name,
         "address_id": issue.location_id,
         "zipcode": None,
-        "lat": request.lat if request and request.lat is not None else (point.lat if point else None),
-        "long": request.long if request and request.long is not None else (point.long if point else None),
-        "media_url": (request.media_url or None) if request else None,
+        "lat": request.lat if own_point else (point.lat if point else None),
+        "long": request.long if own_point else (point.long if point else None),
+        "media_url": (request.media_url or None) if request and moderated else None,
     }

@@ -42,6 +42,17 @@ class Subscription(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        """Refused when made (the admin) as well as when sending: no receiver on this machine or
+        a non-public network (issue 14)."""
+        from django.core.exceptions import ValidationError
+
+        from .sending import non_public_reason
+
+        reason = non_public_reason(self.url) if self.url else None
+        if reason:
+            raise ValidationError({"url": reason})
+
     def wants(self, event_type: str) -> bool:
         return not self.event_types or event_type in self.event_types
 

@@ -94,6 +94,8 @@ def fan_out_many(events: list[tuple[int, int, str]], *, known: dict[int, IssueEv
         with transaction.atomic():
             wanted = []
             for subscription in subscriptions:
+                if scope.is_read_only(subscription.owner):
+                    continue  # read-only roles keep only their personal webhook (issue 14)
                 visible = set(
                     scope.visible_issues(subscription.owner, Issue.objects.filter(pk__in=issue_ids)).values_list(
                         "pk", flat=True

@@ -81,6 +81,14 @@ def is_staff_member(user) -> bool:
     return user.is_superuser or bool(readable_workstation_ids(user))
 
 
+def is_read_only(user) -> bool:
+    """Someone whose every role only reads (supervisors, housing officers, area secretaries)."""
+    if user.is_superuser:
+        return False
+    kinds = {r.kind for r in _roles(user)}
+    return bool(kinds) and kinds <= (SUPERVISORS | WORKSTATION_READERS)
+
+
 def is_supervisor(user) -> bool:
     return any(r.kind in SUPERVISORS for r in _roles(user))
 

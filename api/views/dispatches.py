@@ -13,6 +13,7 @@ from issues.models import Dispatch, Issue
 from workstations import scope
 
 from ..actions import TEXT, _DepartmentField
+from ..bounded import BoundedDateTimeField
 from ..exceptions import refusal_responses
 from ..pagination import ID_PATTERN
 from ..serializers import DispatchSerializer
@@ -20,7 +21,7 @@ from ..serializers import DispatchSerializer
 
 class DispatchCreateSerializer(serializers.Serializer):
     department = _DepartmentField()
-    due_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    due_at = BoundedDateTimeField(required=False, allow_null=True, default=None)
     instructions = serializers.CharField(max_length=TEXT, required=False, allow_blank=True, default="")
     required = serializers.BooleanField(required=False, default=True)
 

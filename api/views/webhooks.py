@@ -5,10 +5,12 @@ from django.db import transaction
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from webhooks import services
 from webhooks.models import Delivery, Subscription, new_secret
+from workstations import scope
 
 from ..pagination import ID_PATTERN
 from ..serializers import DeliverySerializer, SubscriptionSecretSerializer, SubscriptionSerializer
@@ -38,6 +40,13 @@ class SubscriptionViewSet(viewsets.ModelViewSet):
         return subscriptions.filter(owner=self.request.user)
 
     def create(self, request, *args, **kwargs):
+        if scope.is_read_only(request.user):
+            # Read-only roles hear about what concerns them on their personal webhook
+            # (notification settings), not through a feed of every event they can read.
+            raise PermissionDenied(
+                "Read-only roles cannot subscribe to the event feed; "
+                "set a personal webhook in your notification settings instead."
+            )
         data = SubscriptionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         subscription = data.save(owner=request.user)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('issues', '0009_issueevent_phone_shown'),
+        ('issues', '0010_security'),
     ]
 
     operations = [

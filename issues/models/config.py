@@ -115,6 +115,18 @@ class FAQ(models.Model):
     answer = models.TextField(_("answer"))
     category = models.CharField(_("category"), max_length=50, blank=True)
     is_published = models.BooleanField(_("published"), default=False)
+    # The workstation whose residents see it (its report pages and /faq/?ws=); none: every
+    # resident (entries an administrator wrote before entries had a workstation).
+    workstation = models.ForeignKey(
+        "workstations.Workstation",
+        verbose_name=_("workstation"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="faq_entries",
+    )
+    # Shown at every workstation of the workstation's subdistrict; only an administrator sets it.
+    subdistrict_wide = models.BooleanField(_("for the whole subdistrict"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -2,6 +2,7 @@
 numbers and the outbox of work promised with it."""
 
 import hashlib
+import secrets
 
 from django.conf import settings
 from django.db import models
@@ -81,6 +82,9 @@ class Issue(models.Model):
     overdue_at = models.DateTimeField(_("overdue since"), null=True, blank=True)
 
     resolution = models.TextField(_("resolution"), blank=True)
+    # Moderation: set when staff mark the description and the status notes fit for public
+    # listings (Open311's feed); until then those list the public summary only.
+    publishable_at = models.DateTimeField(_("published in public listings"), null=True, blank=True)
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
     rating_comment = models.TextField(_("rating comment"), blank=True)
     # Words of the report that a KeywordRule marks as urgent ("漏电, 电线"): staff should check the
@@ -262,7 +266,10 @@ class IssueEvent(models.Model):
 
 
 def photo_path(instance: "IssuePhoto", filename: str) -> str:
-    return f"issues/{instance.issue.created_at:%Y/%m}/{instance.issue.reference}-{filename}"
+    """A random name that says nothing of the issue (no reference number): photos are served only
+    through views that check the viewer (issues.views.photos), never from a public URL."""
+    suffix = "-thumb.jpg" if filename.endswith("-thumb.jpg") else ".jpg"
+    return f"photos/{instance.issue.created_at:%Y/%m}/{secrets.token_hex(16)}{suffix}"
 
 
 class IssuePhoto(models.Model):
@@ -272,6 +279,9 @@ class IssuePhoto(models.Model):
     image = models.ImageField(upload_to=photo_path)
     # A small JPEG for lists and the tracking page; blank for photos stored before thumbnails.
     thumbnail = models.ImageField(upload_to=photo_path, blank=True)
+    # A photo belongs to the event it came with: the resident's own and the report's are shown on
+    # the tracking page; those of an internal staff or worker note are not.
+    is_public = models.BooleanField(_("shown to the resident"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -282,8 +292,8 @@ class IssuePhoto(models.Model):
         return self.image.name
 
     @property
-    def thumbnail_url(self) -> str:
-        return (self.thumbnail or self.image).url
+    def thumbnail_file(self):
+        return self.thumbnail or self.image
 
 
 class ReferenceCounter(models.Model):

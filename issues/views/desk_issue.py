@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
+from minqing import params
 from workstations import scope
 from workstations.models import Department
 from workstations.views import staff_required
 
-from .. import services, themes
+from .. import moderation, services, themes
 from ..lifecycle import Action, Status, allowed_actions
 from ..models import Category, Issue, Kind, Priority
 from .desk_common import attempt, desk_issues, handlers_for, int_or_none, see_other
@@ -84,7 +85,11 @@ def _issue_for(request: HttpRequest, pk: int) -> Issue:
 
 @staff_required
 def staff_issue(request: HttpRequest, pk: int) -> HttpResponse:
-    issue = _issue_for(request, pk)
+    return _issue_page(request, _issue_for(request, pk))
+
+
+def _issue_page(request: HttpRequest, issue: Issue, *, note_text: str = "", status: int = 200) -> HttpResponse:
+    """The page; `note_text`: a refused note's words, kept in its field (issue 14)."""
     scoped = desk_issues(request.user)
     can_manage = scope.can_manage_workstation(request.user, issue.workstation_id)
     allowed = set(allowed_actions(issue.status, issue.kind))
@@ -103,6 +108,7 @@ def staff_issue(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage": can_manage,
         "allowed": allowed,
         "resident_phone": services.shown_phone(issue, request.user) if can_manage else "",
+        "note_text": note_text,
     }
     if can_manage:
         context.update(
@@ -118,7 +124,7 @@ def staff_issue(request: HttpRequest, pk: int) -> HttpResponse:
                 "can_assign": bool({Action.ASSIGN, Action.REASSIGN} & allowed),
             }
         )
-    return render(request, "issues/staff_issue.html", context)
+    return render(request, "issues/staff_issue.html", context, status=status)
 
 
 # --- Actions ----------------------------------------------------------------------------------
@@ -140,6 +146,8 @@ def _due(request) -> dt.datetime | None:
         value = None
     if value is None:
         raise services.IssueError(_("Please give the deadline as a date and time."))
+    if not params.within_range(value):
+        raise services.IssueError(params.out_of_range(_("the deadline")))
     return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 
@@ -214,6 +222,7 @@ def _faq(request, issue: Issue, actor) -> str:
     if not issue.resolution:
         raise services.IssueError(_("There is no answer yet to suggest."))
     themes.make_faq(
+        workstation_id=issue.workstation_id,
         question=issue.description,
         answer=issue.resolution,
         publish=False,
@@ -288,8 +297,17 @@ def _phone(request, issue: Issue, actor) -> str:
     return _("The resident's number is shown for 15 minutes. That you had it shown is on record.")
 
 
+def _publishable(request, issue: Issue, actor) -> str:
+    publishable = _post(request, "publishable") == "on"
+    moderation.set_publishable(issue, actor=actor, publishable=publishable)
+    if publishable:
+        return _("The description and the answer are now shown in public listings.")
+    return _("Public listings show only the summary again.")
+
+
 ACTIONS = {
     "phone": _phone,
+    "publishable": _publishable,
     "triage": _triage,
     "assign": _assign,
     "dispatch": _dispatch,
@@ -321,7 +339,9 @@ def staff_issue_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
     if not scope.can_manage_workstation(request.user, issue.workstation_id):
         messages.error(request, _("Only the workstation's staff can do this."))
         return see_other(reverse("staff_issue", args=[issue.pk]))
-    attempt(request, lambda: handler(request, issue, request.user))
+    done = attempt(request, lambda: handler(request, issue, request.user))
+    if not done and action == "note":  # the words stay on the page, beside the reason
+        return _issue_page(request, _issue_for(request, pk), note_text=request.POST.get("note", ""), status=400)
     back = request.POST.get("next", "")
     return see_other(back if back.startswith("/staff/") else reverse("staff_issue", args=[issue.pk]))
 

@@ -73,7 +73,12 @@ def _my_task(request: HttpRequest, pk: int) -> Issue:
 
 @login_required
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    issue = _decorate(_my_task(request, pk), timezone.now())
+    return _task_page(request, _my_task(request, pk))
+
+
+def _task_page(request: HttpRequest, issue: Issue, *, note_text: str = "", status: int = 200) -> HttpResponse:
+    """The task; `note_text`: a refused note's words, kept in its field (issue 14)."""
+    issue = _decorate(issue, timezone.now())
     allowed = set(allowed_actions(issue.status, issue.kind))
     waiting_for = ""
     if Action.RESOLVE in allowed:
@@ -97,7 +102,9 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "note_max_length": RESOLUTION_MAX_LENGTH,
             "waiting_for": waiting_for,
             "resident_phone": services.shown_phone(issue, request.user),
+            "note_text": note_text,
         },
+        status=status,
     )
 
 
@@ -152,7 +159,9 @@ def task_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in POSTABLE:
         raise Http404
     issue = _my_task(request, pk)
-    attempt(request, lambda: _run(request, issue, action))
+    done = attempt(request, lambda: _run(request, issue, action))
+    if not done and action == "note":  # the words stay on the page, beside the reason
+        return _task_page(request, _my_task(request, pk), note_text=request.POST.get("note", ""), status=400)
     # Handed back or sent for coordination: no longer mine, back to the list.
     still_mine = Issue.objects.filter(pk=issue.pk, assignee_id=request.user.pk).exists()
     return see_other(reverse("task_detail", args=[issue.pk]) if still_mine else reverse("tasks"))

@@ -7,10 +7,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from workstations import scope
 from workstations.views import manager_required, staff_required
 
 from .. import services, themes
-from .desk_common import desk_issues, in_workstation, int_or_none, see_other, workstation_choice
+from .desk_common import can_manage, desk_issues, in_workstation, int_or_none, see_other, workstation_choice
 
 WINDOWS = (7, 30, 90)
 
@@ -34,6 +35,24 @@ def _answered(request: HttpRequest, raw: str) -> list:
     return [i for i in rows if i.resolution]
 
 
+def _faq_workstation(request: HttpRequest, sources: list) -> int:
+    """The workstation whose residents the entry is for: the one of the answered issues it is
+    made from, else the one this person runs; it must be one they run (issue 14)."""
+    managed = scope.staff_workstation_ids(request.user)
+    from_sources = {i.workstation_id for i in sources}
+    if len(from_sources) == 1:
+        (chosen,) = from_sources
+    elif len(managed) == 1 and not from_sources:
+        (chosen,) = managed
+    else:
+        chosen = int_or_none(request.POST.get("ws", ""))
+    if chosen is None:
+        raise services.IssueError(_("Which workstation is this answer for? Please start from its recurring matters."))
+    if not can_manage(request.user, chosen):
+        raise services.IssueError(_("You can publish answers only for a workstation you run."))
+    return chosen
+
+
 @manager_required
 def themes_faq(request: HttpRequest) -> HttpResponse:
     """GET: a draft from the chosen answered consults, ready to publish. POST: publish it."""
@@ -42,6 +61,7 @@ def themes_faq(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             entry = themes.make_faq(
+                workstation_id=_faq_workstation(request, sources),
                 question=request.POST.get("question", ""),
                 answer=request.POST.get("answer", ""),
                 category=request.POST.get("category", ""),

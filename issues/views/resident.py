@@ -301,11 +301,14 @@ def my_reports(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def faq(request: HttpRequest) -> HttpResponse:
+    """The answers residents of the workstation `?ws=<slug>` see (the report page links here with
+    it); without it, only those meant for everyone."""
     query = request.GET.get("q", "").strip()[:100]
+    place = faq_index.place(request.GET.get("ws", "")[:100])
     if query:
-        entries = [hit.entry for hit in faq_index.search(query)]
+        entries = [hit.entry for hit in faq_index.search(query, workstation=place)]
     else:
-        entries = faq_index.published()
+        entries = faq_index.published(workstation=place)
     categories = []
     for entry in entries:
         if not categories or categories[-1]["name"] != entry.category:
@@ -315,7 +318,12 @@ def faq(request: HttpRequest) -> HttpResponse:
         request,
         "issues/faq.html",
         # With a query the answers come best first, without one by category.
-        {"query": query, "hits": entries if query else [], "categories": [] if query else categories},
+        {
+            "query": query,
+            "hits": entries if query else [],
+            "categories": [] if query else categories,
+            "ws": place.slug if place else "",
+        },
     )
 
 
@@ -330,14 +338,16 @@ def faq_suggest(request: HttpRequest) -> JsonResponse:
             {"results": [], "error": _("Too many questions at once. Please wait a minute.")}, status=429
         )
     text = request.GET.get("q", "")[:500]
+    place = faq_index.place(request.GET.get("ws", "")[:100])
+    page = f"{reverse('faq')}?ws={place.slug}" if place else reverse("faq")
     results = [
         {
             "id": hit.entry.id,
             "question": hit.entry.question,
             "answer": Truncator(hit.entry.answer).chars(160),
-            "url": f"{reverse('faq')}#faq-{hit.entry.id}",
+            "url": f"{page}#faq-{hit.entry.id}",
         }
-        for hit in faq_index.suggest(text)
+        for hit in faq_index.suggest(text, workstation=place)
     ]
     response = JsonResponse({"results": results})
     response.headers["Cache-Control"] = "private, max-age=300"

@@ -52,7 +52,7 @@
         controller.abort();
       }
       controller = window.AbortController ? new AbortController() : null;
-      fetch(url + "?q=" + encodeURIComponent(q.slice(0, 500)), {
+      fetch(url + (url.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(q.slice(0, 500)), {
         credentials: "same-origin",
         headers: { Accept: "application/json" },
         signal: controller ? controller.signal : undefined,

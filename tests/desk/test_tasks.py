@@ -87,7 +87,9 @@ def test_notes_and_photos(world, task):
     assert IssueEvent.objects.get(issue=task, type="note").is_public is False
     bad = SimpleUploadedFile("x.jpg", b"not an image", content_type="image/jpeg")
     response = client.post(reverse("task_action", args=[task.pk, "note"]), {"photos": [bad]}, follow=True)
-    assert task.photos.count() == 2 and response.status_code == 200
+    # Refused: the task page again (400) with the reason, nothing stored.
+    assert task.photos.count() == 2 and response.status_code == 400
+    assert "This file is not a photo we can read." in response.content.decode()
 
 
 def test_hand_back_returns_it_to_the_desk(world, task):

@@ -113,6 +113,11 @@ def test_get_requests(client, services, world, fmt):
     issue_services.arrive_issue(done, actor=world.worker)
     issue_services.resolve_issue(done, actor=world.worker, note="电线已接好")
     pending, _ = factories.issue(world.loc2, kind="consult", reporter_phone="13812341234")
+    # Staff marked both publishable (issues.moderation): the words are listed, where the service allows.
+    from issues import moderation
+
+    moderation.set_publishable(done, actor=world.staff, publishable=True)
+    moderation.set_publishable(pending, actor=world.staff, publishable=True)
     response = client.get(f"/open311/v2/requests.{fmt}")
     body = check(response, fmt, "requests")
     text = response.content.decode()

@@ -85,6 +85,11 @@ def test_a_closed_request_carries_its_close_time_and_notes(client, services, wor
     issue_services.arrive_issue(issue, actor=world.worker)
     issue_services.resolve_issue(issue, actor=world.worker, note="修好了")
     issue_services.confirm_issue(issue, rating=5)
+    [row] = json.loads(client.get(f"/open311/v2/requests/{issue.reference}.json").content)
+    assert row["status"] == "closed" and row["status_notes"] != "修好了"  # not yet publishable
+    from issues import moderation
+
+    moderation.set_publishable(issue, actor=world.staff, publishable=True)
     issue.refresh_from_db()
     [row] = json.loads(client.get(f"/open311/v2/requests/{issue.reference}.json").content)
     assert row["status"] == "closed" and row["status_notes"] == "修好了"
@@ -119,6 +124,12 @@ def test_lat_long_finds_the_nearest_location(client, services, api_key, world):
     assert Issue.objects.get().location == world.loc2
     request = ServiceRequest.objects.get()
     assert (request.lat, request.long) == (Decimal("31.206800"), Decimal("121.445100"))
+    # Listed at the lane's point until staff mark it publishable, then at the point sent.
+    [row] = json.loads(client.get(f"/open311/v2/requests/{request.issue.reference}.json").content)
+    assert (row["lat"], row["long"]) == (31.207, 121.445)
+    from issues import moderation
+
+    moderation.set_publishable(request.issue, actor=world.staff, publishable=True)
     [row] = json.loads(client.get(f"/open311/v2/requests/{request.issue.reference}.json").content)
     assert (row["lat"], row["long"]) == (31.2068, 121.4451)
 

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from minqing import params
+
 from .. import duty, scope
 from ..models import Absence, OnCallShift, Role, Workstation
 from .access import manager_required, staff_required
@@ -37,6 +39,12 @@ def people_of(workstation: Workstation):
     )
 
 
+def _within_range(value, label):
+    """Year 1 or 9999 is a form error with its reason, not an overflow later (issue 14)."""
+    params.check_day(value, str(label))
+    return value
+
+
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return obj.get_full_name() or obj.username
@@ -56,6 +64,12 @@ class ShiftForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = people_of(workstation)
 
+    def clean_starts_at(self):
+        return _within_range(self.cleaned_data["starts_at"], self.fields["starts_at"].label)
+
+    def clean_ends_at(self):
+        return _within_range(self.cleaned_data["ends_at"], self.fields["ends_at"].label)
+
     def clean(self):
         data = super().clean()
         if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
@@ -72,6 +86,12 @@ class AbsenceForm(forms.Form):
     def __init__(self, *args, workstation: Workstation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = people_of(workstation)
+
+    def clean_first_day(self):
+        return _within_range(self.cleaned_data["first_day"], self.fields["first_day"].label)
+
+    def clean_last_day(self):
+        return _within_range(self.cleaned_data["last_day"], self.fields["last_day"].label)
 
     def clean(self):
         data = super().clean()
