@@ -19,7 +19,7 @@ from django.db import models, transaction
 from issues.models import FAQ, Category, EscalationContact
 from open311.models import LocationPoint
 from open311.services import demo_api_key
-from workstations import places_csv
+from workstations import demo_history, places_csv
 from workstations.models import Department, District, Location, Role, Subdistrict, Workstation
 
 User = get_user_model()
@@ -269,6 +269,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--json", action="store_true", help="Print one JSON object on stdout and nothing else.")
+        parser.add_argument(
+            "--history", action="store_true", help="Also seed twelve weeks of past reports (workstations.demo_history)."
+        )
 
     def handle(self, *args, **options) -> None:
         password = settings.DEMO_PASSWORD
@@ -277,6 +280,7 @@ class Command(BaseCommand):
         seeder = Seeder()
         with transaction.atomic():
             wutong, locations = seeder.run(password)
+        history = demo_history.seed_history() if options["history"] else 0
         summary = {
             "base_url": settings.SITE_URL,
             "workstation": wutong.slug,
@@ -290,6 +294,8 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(summary, ensure_ascii=False))
             return
         self.print_summary(seeder)
+        if history:
+            self.stdout.write(f"Demo history: {history} past reports over the last {demo_history.WEEKS} weeks.")
 
     def print_summary(self, seeder: Seeder) -> None:
         """What this run did, in one line. The URLs and logins are --json's (make run prints them
