@@ -8,6 +8,8 @@ PORT ?= 8000
 # Settings refuse to start without SECRET_KEY unless DEBUG is on; these targets are local.
 run test bench messages: export DEBUG := 1
 run: export PORT := $(PORT)
+# The site's own 404 and 500 pages, as in production (minqing.error_pages), not Django's technical ones.
+run: export SITE_ERROR_PAGES := 1
 # DATABASE_URL / REDIS_URL need nothing here: make passes the environment (and variables given on
 # the command line, as in `make test DATABASE_URL=...`) through to every recipe.
 
