@@ -66,15 +66,19 @@ def submit_report(
 ) -> tuple[Issue, str, bool]:
     """A resident's report: `create_issue`, with the keyword rules and the photos.
 
-    If the text holds an urgent keyword (issues.keywords) the issue is flagged for staff (an
-    internal event, written with the issue); if the resident chose no kind it becomes `urgent`,
+    If the text holds an urgent keyword (issues.keywords) and the resident did not choose
+    `urgent`, the issue is flagged for staff to check the kind (an internal event, written with
+    the issue); if the resident chose no kind it becomes `urgent`,
     so that a gas smell never waits a working day. A report without photos is exactly one
     `create_issue` call: one transaction."""
     from .services import create_issue  # issues.services re-exports this module
 
     found = keywords.matches(description)
+    chosen = kind
     if found and not kind:
         kind = Kind.URGENT
+    if chosen == Kind.URGENT:
+        found = []  # the resident chose what the words say: nothing for staff to check
     fields = {
         "description": description,
         "kind": kind,

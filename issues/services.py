@@ -411,7 +411,8 @@ def set_kind(issue: Issue, *, kind: str, actor: User, reason: str = "") -> Issue
                 % {"status": locked.get_status_display()}
             )
         locked.kind = kind
-        return ["kind", *_replan(locked)]
+        locked.urgent_keywords = ""  # staff have decided the kind: nothing left to check
+        return ["kind", "urgent_keywords", *_replan(locked)]
 
     note = labelled_note(Kind(kind).label, reason)
     return _change(
@@ -421,6 +422,26 @@ def set_kind(issue: Issue, *, kind: str, actor: User, reason: str = "") -> Issue
         note=note,
         prepare=prepare,
         after=lambda locked: send_required_dispatches(locked, actor=actor),
+    )
+
+
+def confirm_kind(issue: Issue, *, actor: User) -> Issue:
+    """Staff looked at a report flagged for its urgent words and keep its kind: the flag is
+    cleared, with an internal event."""
+    from .handling import _change, labelled_note
+
+    def prepare(locked: Issue) -> list[str]:
+        if not locked.urgent_keywords:
+            raise IssueError(_("There is nothing to check on this report's kind."))
+        locked.urgent_keywords = ""
+        return ["urgent_keywords"]
+
+    return _change(
+        issue,
+        actor=actor,
+        event_type=IssueEvent.Type.KIND,
+        note=labelled_note(Kind(issue.kind).label, _("(checked, kept)")),
+        prepare=prepare,
     )
 
 

@@ -259,6 +259,10 @@ SIMPLE = {
             else gettext_lazy("Answered. The resident left no phone: they see the answer when they open their report.")
         ),
     ),
+    "confirm_kind": (
+        lambda r, i, a: services.confirm_kind(i, actor=a),
+        gettext_lazy("Kind checked: the flag is cleared."),
+    ),
     "hold": (
         lambda r, i, a: services.hold_issue(i, actor=a, reason=_post(r, "reason")),
         gettext_lazy("On hold: the clock stops."),
