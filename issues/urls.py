@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import desk, dispatch, preferences, resident
+from .views import desk, dispatch, finding, preferences, resident
 
 urlpatterns = [
     # Residents: report from a QR code, follow the report, common questions.
@@ -10,6 +10,8 @@ urlpatterns = [
     path("t/<str:token>/reopen/", resident.track_reopen, name="track_reopen"),
     path("t/<str:token>/note/", resident.track_note, name="track_note"),
     path("my/", resident.my_reports, name="my_reports"),
+    path("my/status/", finding.my_reports_status, name="my_reports_status"),
+    path("find/", finding.find_report, name="find_report"),
     path("faq/", resident.faq, name="faq"),
     path("faq/suggest", resident.faq_suggest, name="faq_suggest"),
     # Desk: workstation staff and grid workers.
