@@ -24,22 +24,19 @@ def seed(*args: str) -> str:
     return out.getvalue()
 
 
-@pytest.fixture(scope="module")
-def history(django_db_setup, django_db_blocker):
-    """One full history for the module (it takes seconds): seeded once, removed at the end."""
-    with django_db_blocker.unblock():
-        started = time.monotonic()
-        out = seed("--history")
-        seconds = time.monotonic() - started
-        yield {"out": out, "seconds": seconds}
-        call_command("flush", "--noinput")
+@pytest.fixture
+def history(db):
+    """One full history (it takes seconds), rolled back with the test like any other data."""
+    started = time.monotonic()
+    out = seed("--history")
+    return {"out": out, "seconds": time.monotonic() - started}
 
 
 def history_issues():
     return Issue.objects.filter(idempotency_key__startswith=demo_history.KEY_PREFIX)
 
 
-def test_it_seeds_about_300_reports_over_twelve_weeks_in_under_30_seconds(history):
+def it_seeds_about_300_reports_over_twelve_weeks_in_under_30_seconds(history):
     assert "300 past reports" in history["out"]
     assert history["seconds"] < 30
     issues = history_issues()
@@ -53,7 +50,7 @@ def dt_weeks(delta) -> float:
     return delta.total_seconds() / (7 * 86400)
 
 
-def test_it_holds_every_state_the_desk_and_statistics_show(history):
+def it_holds_every_state_the_desk_and_statistics_show(history):
     issues = history_issues()
     assert issues.filter(status="closed").exclude(rating=None).count() > 50  # rated
     assert issues.filter(status="closed", rating=None).exists()  # closed without the resident's answer
@@ -67,7 +64,7 @@ def test_it_holds_every_state_the_desk_and_statistics_show(history):
     assert done.filter(done_at__gt=F("due_at")).exists() and done.filter(done_at__lte=F("due_at")).exists()
 
 
-def test_its_events_and_times_are_in_the_past_and_in_order(history):
+def its_events_and_times_are_in_the_past_and_in_order(history):
     now = timezone.now()
     events = IssueEvent.objects.filter(issue__in=history_issues())
     assert not events.filter(created_at__gt=now).exists()
@@ -76,17 +73,17 @@ def test_its_events_and_times_are_in_the_past_and_in_order(history):
     assert not closed.filter(closed_at__lt=F("created_at")).exists()
 
 
-def test_its_past_messages_count_as_delivered(history):
+def its_past_messages_count_as_delivered(history):
     assert not Notification.objects.filter(issue__in=history_issues(), sent_at=None).exists()
 
 
-def test_a_second_run_adds_nothing(history):
+def a_second_run_adds_nothing(history):
     before = (Issue.objects.count(), IssueEvent.objects.count())
     assert "past reports" not in seed("--history")
     assert (Issue.objects.count(), IssueEvent.objects.count()) == before
 
 
-def test_the_demo_desk_stats_and_themes_are_populated(history):
+def the_demo_desk_stats_and_themes_are_populated(history):
     staff = Client()
     staff.force_login(history_issues().first().workstation.roles.get(user__username="demo-staff").user)
     desk = staff.get(reverse("staff_dashboard")).content.decode()
@@ -95,3 +92,13 @@ def test_the_demo_desk_stats_and_themes_are_populated(history):
     assert "TP-" in stats or "<table" in stats
     themes = staff.get(reverse("themes")).content.decode()
     assert "Nothing recurring in this window." not in themes and "这段时间没有反复出现的事" not in themes
+
+
+def test_the_demo_history(history):
+    """One seed (seconds long) checked from every side."""
+    it_seeds_about_300_reports_over_twelve_weeks_in_under_30_seconds(history)
+    it_holds_every_state_the_desk_and_statistics_show(history)
+    its_events_and_times_are_in_the_past_and_in_order(history)
+    its_past_messages_count_as_delivered(history)
+    a_second_run_adds_nothing(history)
+    the_demo_desk_stats_and_themes_are_populated(history)
