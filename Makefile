@@ -8,6 +8,8 @@ PORT ?= 8000
 # Settings refuse to start without SECRET_KEY unless DEBUG is on; these targets are local.
 run test bench messages: export DEBUG := 1
 run: export PORT := $(PORT)
+# The site's own 404 and 500 pages, as in production (minqing.error_pages), not Django's technical ones.
+run: export SITE_ERROR_PAGES := 1
 # DATABASE_URL / REDIS_URL need nothing here: make passes the environment (and variables given on
 # the command line, as in `make test DATABASE_URL=...`) through to every recipe.
 
@@ -15,7 +17,7 @@ run: export PORT := $(PORT)
 .PHONY: help run test bench lint messages clean
 
 help:
-	@echo "make run       create .venv, migrate, seed the demo, start web + Celery worker + beat on 127.0.0.1:$(PORT)"
+	@echo "make run       create .venv, migrate, seed the demo (with 12 weeks of past reports), start web + Celery worker + beat on 127.0.0.1:$(PORT)"
 	@echo "make test      ruff, the import layers (lint-imports), then the whole test suite (DATABASE_URL / REDIS_URL from the environment)"
 	@echo "make bench     every benchmark under bench/ (files starting with _ are helpers)"
 	@echo "make lint      ruff check and ruff format --check"
@@ -36,7 +38,7 @@ $(VENV)/.requirements-dev.stamp: requirements-dev.txt requirements.txt | $(PY)
 
 run: $(VENV)/.requirements.stamp
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo --history
 	VENV=$(VENV) scripts/run.sh
 
 # pytest exits 5 when it collects no tests, so an empty run is a failure here too.

@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from issues.lifecycle import Status, allowed_actions
 from issues.models import FAQ, Dispatch, Issue, IssueEvent, Kind
-from webhooks import sending
+from minqing import outbound as sending
 from webhooks.models import Attempt, Delivery, Subscription
 from workstations.models import Location
 

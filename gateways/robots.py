@@ -39,7 +39,7 @@ def _robot(notification: Notification) -> GroupRobot:
 
 
 def _post(url: str, payload: dict, provider: str) -> None:
-    from webhooks.sending import post
+    from minqing.outbound import post
 
     outcome = post(url, json.dumps(payload, ensure_ascii=False).encode(), {"Content-Type": "application/json"})
     if not outcome.ok:

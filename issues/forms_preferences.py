@@ -73,7 +73,7 @@ def _private_host(host: str) -> bool:
 
 
 def clean_webhook(value: str) -> str:
-    from webhooks.sending import non_public_reason
+    from minqing.outbound import non_public_reason
 
     if value and (_private_host(urlsplit(value).hostname or "") or non_public_reason(value)):
         raise ValidationError(

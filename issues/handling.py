@@ -522,10 +522,25 @@ def set_kind(issue: Issue, *, kind: str, actor, reason: str = "") -> Issue:
                 % {"status": locked.get_status_display()}
             )
         locked.kind = kind
+        locked.urgent_keywords = ""  # staff have decided the kind: nothing left to check
         replanned = sla.replan(locked)
-        locked.save(update_fields=["kind", *replanned, "updated_at"])
+        locked.save(update_fields=["kind", "urgent_keywords", *replanned, "updated_at"])
         record(locked, IssueEvent.Type.KIND, actor=actor, note=labelled_note(Kind(kind).label, reason), public=False)
         send_required_dispatches(locked, actor=actor)
+    return locked
+
+
+def confirm_kind(issue: Issue, *, actor) -> Issue:
+    """Staff looked at a report flagged for its urgent words and keep its kind: the flag is
+    cleared, with an internal event."""
+    with transaction.atomic():
+        locked = _lock_for_correction(issue, actor=actor)
+        if not locked.urgent_keywords:
+            raise IssueError(_("There is nothing to check on this report's kind."))
+        locked.urgent_keywords = ""
+        locked.save(update_fields=["urgent_keywords", "updated_at"])
+        note = labelled_note(Kind(locked.kind).label, _("(checked, kept)"))
+        record(locked, IssueEvent.Type.KIND, actor=actor, note=note, public=False)
     return locked
 
 

@@ -51,3 +51,61 @@ def handler_role(issue: Issue) -> str:
 
 def kind_label(issue: Issue) -> str:
     return KIND_LABELS.get(issue.kind) or issue.get_kind_display()
+
+
+# Who did the work, in the resident's words: the status sentence once it is done, and the step in
+# the timeline. A consult answered (by staff or the grid worker) is an answer, not a repair.
+GRID_WORKER, STAFF, DEPARTMENT, PROPERTY = "grid_worker", "staff", "department", "property"
+RESOLVED_BY = {
+    GRID_WORKER: gettext_lazy("The grid worker says it is done. Please check and tell us."),
+    STAFF: gettext_lazy("The workstation says it is done. Please check and tell us."),
+    DEPARTMENT: gettext_lazy("The department says it is done. Please check and tell us."),
+    PROPERTY: gettext_lazy("The property company says it is done. Please check and tell us."),
+}
+RESOLVED_EVENT_BY = {
+    GRID_WORKER: gettext_lazy("The grid worker says it is done."),
+    STAFF: gettext_lazy("The workstation says it is done."),
+    DEPARTMENT: gettext_lazy("The department says it is done."),
+    PROPERTY: gettext_lazy("The property company says it is done."),
+}
+ANSWERED = gettext_lazy("We have answered your question. Please read the answer and tell us if it helps.")
+ANSWERED_EVENT = gettext_lazy("We answered your question.")
+IDEA_DONE = gettext_lazy("Your idea has been carried out. Please have a look and tell us.")
+IDEA_DONE_EVENT = gettext_lazy("Your idea has been carried out.")
+
+
+def handler_kind(user_id: int | None, issue: Issue) -> str:
+    """Who `user_id` acted as on `issue`: its grid worker, a department's (or the property
+    company's) liaison, or the workstation's staff. One query."""
+    from workstations.models import Department, Role
+
+    if user_id is None:
+        return STAFF
+    roles = list(Role.objects.filter(user_id=user_id).values_list("kind", "department__category"))
+    kinds = {kind for kind, _category in roles}
+    if Role.Kind.GRID_WORKER in kinds and (user_id == issue.assignee_id or not kinds & {Role.Kind.STAFF}):
+        return GRID_WORKER
+    if Role.Kind.LIAISON in kinds and not kinds & {Role.Kind.STAFF, Role.Kind.STATION_HEAD}:
+        categories = {category for kind, category in roles if kind == Role.Kind.LIAISON}
+        return PROPERTY if categories == {Department.Category.PROPERTY} else DEPARTMENT
+    return STAFF
+
+
+def done_sentences(issue: Issue, events: list[IssueEvent]) -> tuple[str | None, dict[int, str]]:
+    """The status sentence for a resolved issue (None when it is not resolved), and the sentence
+    of each resolving step of the timeline (event id → sentence), by kind and by who did it."""
+    done = [e for e in events if e.type in (IssueEvent.Type.RESOLVED, IssueEvent.Type.ANSWERED)]
+    steps: dict[int, str] = {}
+    status = None
+    who_cache: dict[int | None, str] = {}
+    for event in done:
+        if event.type == IssueEvent.Type.ANSWERED:
+            steps[event.pk], status = ANSWERED_EVENT, ANSWERED
+        elif issue.kind == "community":
+            steps[event.pk], status = IDEA_DONE_EVENT, IDEA_DONE
+        else:
+            if event.actor_id not in who_cache:
+                who_cache[event.actor_id] = handler_kind(event.actor_id, issue)
+            who = who_cache[event.actor_id]
+            steps[event.pk], status = RESOLVED_EVENT_BY[who], RESOLVED_BY[who]
+    return (status if issue.status == Status.RESOLVED else None), steps

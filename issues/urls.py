@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import desk, dispatch, photos, preferences, resident
+from .views import desk, dispatch, finding, photos, preferences, resident
 
 urlpatterns = [
     # Residents: report from a QR code, follow the report, common questions.
@@ -12,6 +12,8 @@ urlpatterns = [
     path("t/<str:token>/photos/<int:pk>/", photos.track_photo, name="track_photo"),
     path("t/<str:token>/photos/<int:pk>/thumb/", photos.track_photo, {"thumb": True}, name="track_photo_thumb"),
     path("my/", resident.my_reports, name="my_reports"),
+    path("my/status/", finding.my_reports_status, name="my_reports_status"),
+    path("find/", finding.find_report, name="find_report"),
     path("faq/", resident.faq, name="faq"),
     path("faq/suggest", resident.faq_suggest, name="faq_suggest"),
     # Desk: workstation staff and grid workers.

@@ -39,6 +39,9 @@ ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",
 if DEBUG and not ALLOWED_HOSTS:
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
 
+# The site's own 404 / 500 pages also with DEBUG on (minqing.error_pages); `make run` sets it.
+SITE_ERROR_PAGES = env_bool("SITE_ERROR_PAGES", False)
+
 PORT = os.environ.get("PORT", "8000")
 SITE_URL = os.environ.get("SITE_URL", f"http://127.0.0.1:{PORT}").rstrip("/")
 
@@ -71,6 +74,7 @@ MIDDLEWARE = [
     "observability.requestid.RequestIdMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "minqing.error_pages.SiteErrorPagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "minqing.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

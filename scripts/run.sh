@@ -11,6 +11,7 @@ PY="$VENV/bin/python"
 CELERY="$VENV/bin/celery"
 export DEBUG=${DEBUG:-1}
 export PORT=${PORT:-8000}
+export SITE_ERROR_PAGES=${SITE_ERROR_PAGES:-1}
 LOG_DIR=var/log
 mkdir -p "$LOG_DIR"
 

@@ -3,12 +3,12 @@
 import json
 
 from issues.models import Notification
-from webhooks.sending import post
+from minqing.outbound import post
 
 
 class WebhookChannel:
     """POSTs the message as JSON to the person's URL, through the webhooks app's one guarded POST
-    (webhooks.sending.post: http(s) only, never to this server or a private network unless
+    (minqing.outbound.post: http(s) only, never to this server or a private network unless
     WEBHOOK_ALLOW_PRIVATE_NETWORKS, no redirects followed, a short timeout)."""
 
     def send(self, notification: Notification) -> None:

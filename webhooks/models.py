@@ -47,7 +47,7 @@ class Subscription(models.Model):
         a non-public network (issue 14)."""
         from django.core.exceptions import ValidationError
 
-        from .sending import non_public_reason
+        from minqing.outbound import non_public_reason
 
         reason = non_public_reason(self.url) if self.url else None
         if reason:

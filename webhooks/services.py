@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from issues import notify
 from issues.models import Issue, IssueEvent
 from minqing import config_cache
+from minqing import outbound as sending
 from workstations import scope
 
-from . import sending, signing
+from . import signing
 from .models import Attempt, Delivery, Subscription
 
 logger = logging.getLogger(__name__)

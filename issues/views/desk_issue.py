@@ -4,6 +4,7 @@ to one service (issues.services), never a status set here."""
 
 import datetime as dt
 from dataclasses import dataclass
+from types import FunctionType
 
 from django.contrib import messages
 from django.db import transaction
@@ -261,7 +262,15 @@ SIMPLE = {
             make_faq=_post(r, "make_faq") == "on",
             override_reason=_post(r, "override_reason"),
         ),
-        gettext_lazy("Answered. The resident is told."),
+        lambda issue: (
+            gettext_lazy("Answered. The resident is told.")
+            if issue.reporter_phone
+            else gettext_lazy("Answered. The resident left no phone: they see the answer when they open their report.")
+        ),
+    ),
+    "confirm_kind": (
+        lambda r, i, a: services.confirm_kind(i, actor=a),
+        gettext_lazy("Kind checked: the flag is cleared."),
     ),
     "hold": (
         lambda r, i, a: services.hold_issue(i, actor=a, reason=_post(r, "reason")),
@@ -321,7 +330,7 @@ ACTIONS = {
 def _simple(call, said):
     def run(request, issue, actor) -> str:
         call(request, issue, actor)
-        return str(said)
+        return str(said(issue) if isinstance(said, FunctionType) else said)
 
     return run
 

@@ -28,7 +28,7 @@ from .. import keywords, ratelimit, services
 from ..forms import ConfirmForm, NoteForm, ReopenForm, ReportForm
 from ..lifecycle import IllegalTransition, Status
 from ..models import Issue
-from ..plain import EVENT_PLAIN, STATUS_PLAIN, handler_role, kind_label
+from ..plain import EVENT_PLAIN, STATUS_PLAIN, done_sentences, handler_role, kind_label
 
 HOUR = 3600
 MINUTE = 60
@@ -191,8 +191,9 @@ def _track_page(
     status: int = 200,
 ) -> HttpResponse:
     events = services.public_events(issue)
+    resolved_plain, done_steps = done_sentences(issue, events)
     for event in events:
-        event.plain = EVENT_PLAIN.get(event.type) or event.get_type_display()
+        event.plain = done_steps.get(event.pk) or EVENT_PLAIN.get(event.type) or event.get_type_display()
     can_add, can_answer = issue.is_open, issue.status == Status.RESOLVED
     status_label = issue.get_status_display()
     note_form = (note_form or NoteForm()) if can_add else None
@@ -203,7 +204,7 @@ def _track_page(
         "workstation": issue.workstation,
         "kind_label": kind_label(issue),
         "status_label": status_label,
-        "status_plain": STATUS_PLAIN.get(issue.status, status_label),
+        "status_plain": resolved_plain or STATUS_PLAIN.get(issue.status, status_label),
         "handler": handler_role(issue),
         "events": events,
         "photos": services.photos_of(issue),

@@ -44,6 +44,64 @@
     return isNaN(d) ? "" : d.toLocaleString(document.documentElement.lang || undefined);
   }
 
+  /* The current state of every listed report, in one request; the server formats the times
+     as the tracking page does. Without a connection the list keeps what it last saw. */
+  function refreshStatus(holder, list, reports) {
+    var msg = holder.dataset;
+    if (!reports.length || !msg.statusUrl || !window.XMLHttpRequest) {
+      return;
+    }
+    var body = "csrfmiddlewaretoken=" + encodeURIComponent(msg.csrf || "");
+    var kept = {};
+    reports.forEach(function (r) {
+      if (r.url) {
+        kept[r.url] = r;
+        body += "&urls=" + encodeURIComponent(r.url);
+      }
+    });
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", msg.statusUrl);
+    xhr.setRequestHeader("Content-Type", "application/x-www-form-urlencoded");
+    xhr.setRequestHeader("X-CSRFToken", msg.csrf || "");
+    xhr.onload = function () {
+      var answer;
+      try {
+        answer = JSON.parse(xhr.responseText);
+      } catch (e) {
+        return;
+      }
+      var found = (answer && answer.reports) || {};
+      Array.prototype.forEach.call(list.querySelectorAll(".my-report[data-url]"), function (li) {
+        var now = found[li.getAttribute("data-url")];
+        if (!now) {
+          return;
+        }
+        var url = li.getAttribute("data-url");
+        li.textContent = "";
+        var fresh = item({
+          title: now.reference,
+          url: url,
+          lines: [now.words, msg.msgReceived + " " + now.received, msg.msgNow + " " + now.status],
+        });
+        while (fresh.firstChild) {
+          li.appendChild(fresh.firstChild);
+        }
+        li.className = "my-report my-report-current";
+        if (window.Minqing && window.Minqing.myReports && window.Minqing.myReports.remember) {
+          var old = kept[url] || {};
+          window.Minqing.myReports.remember({
+            url: url,
+            reference: now.reference,
+            place: old.place,
+            status: now.status,
+            received: old.received,
+          });
+        }
+      });
+    };
+    xhr.send(body);
+  }
+
   function drawList() {
     var holder = document.querySelector(".js-my-reports");
     var list = document.querySelector(".js-my-report-list");
@@ -67,14 +125,15 @@
           list.appendChild(item({ title: k.place || k.url, url: k.failed ? k.url : "", lines: [state, when(k.created)], waiting: true }));
         });
         reports.forEach(function (r) {
-          list.appendChild(
-            item({
-              title: r.reference || r.url,
-              url: r.url,
-              lines: [r.place, msg.msgReceived + " " + when(r.received), msg.msgLastSeen + " " + (r.status || "")],
-            })
-          );
+          var li = item({
+            title: r.reference || r.url,
+            url: r.url,
+            lines: [r.place, msg.msgReceived + " " + when(r.received), msg.msgLastSeen + " " + (r.status || "")],
+          });
+          li.setAttribute("data-url", r.url || "");
+          list.appendChild(li);
         });
+        refreshStatus(holder, list, reports);
         var empty = holder.querySelector(".js-empty");
         if (!empty) {
           empty = document.createElement("p");

@@ -9,9 +9,9 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
+from minqing import outbound as sending
 from tests import factories
 from tests.webhooks import receiver as local
-from webhooks import sending
 from webhooks.models import Subscription
 from workstations.models import Role
 

@@ -23,7 +23,7 @@ from cowork import demo as cowork_demo
 from issues.models import FAQ, Category, EscalationContact
 from open311.models import LocationPoint
 from open311.services import demo_api_key
-from workstations import places_csv
+from workstations import demo_history, places_csv
 from workstations.models import Department, District, Location, Role, Subdistrict, Workstation
 
 User = get_user_model()
@@ -273,6 +273,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--json", action="store_true", help="Print one JSON object on stdout and nothing else.")
+        parser.add_argument(
+            "--history", action="store_true", help="Also seed twelve weeks of past reports (workstations.demo_history)."
+        )
 
     def handle(self, *args, **options) -> None:
         password = settings.DEMO_PASSWORD
@@ -286,6 +289,8 @@ class Command(BaseCommand):
             event_urls, created = community_demo.seed(wutong, organiser=User.objects.get(username="demo-staff"))
             seeder.created += created
             cowork = cowork_demo.seed(wutong, password_hash=make_password(password, salt=DEMO_SALT))
+        with contextlib.redirect_stdout(sys.stderr):
+            history = demo_history.seed_history() if options["history"] else 0
         summary = {
             "base_url": settings.SITE_URL,
             "workstation": wutong.slug,
@@ -305,6 +310,8 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(summary, ensure_ascii=False))
             return
         self.print_summary(seeder)
+        if history:
+            self.stdout.write(f"Demo history: {history} past reports over the last {demo_history.WEEKS} weeks.")
 
     def print_summary(self, seeder: Seeder) -> None:
         """What this run did, in one line. The URLs and logins are --json's (make run prints them
