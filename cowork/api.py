@@ -107,7 +107,7 @@ class AgreementSerializer(serializers.ModelSerializer):
         ]
 
 
-class EventSerializer(serializers.ModelSerializer):
+class CaseEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = CaseEvent
         fields = ["type", "created_at", "actor_id", "department_id", "old_status", "new_status", "note"]
@@ -165,7 +165,7 @@ class SignOffSerializer(serializers.Serializer):
     department = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
-class ResolveSerializer(serializers.Serializer):
+class CaseResolveSerializer(serializers.Serializer):
     summary = serializers.CharField(max_length=TEXT)
     override_reason = serializers.CharField(max_length=TEXT, required=False, allow_blank=True, default="")
 
@@ -207,14 +207,14 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
             rows = rows.filter(shares__department_id__in=access.unit_ids(request.user)).distinct()
         return self._sub(case, rows, AgreementSerializer)
 
-    @extend_schema(summary="The case's timeline", responses=EventSerializer(many=True))
+    @extend_schema(summary="The case's timeline", responses=CaseEventSerializer(many=True))
     @action(detail=True)
     def timeline(self, request, pk=None):
         case = self.get_object()
         rows = case.events.all()
         if not access.reads_all(request.user, case):
             rows = rows.filter(department_id__in=access.unit_ids(request.user))
-        return self._sub(case, rows, EventSerializer)
+        return self._sub(case, rows, CaseEventSerializer)
 
     @extend_schema(
         summary="Sign off your unit's part (its liaison)", request=SignOffSerializer, responses=CaseSerializer
@@ -229,11 +229,11 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return Response(CaseSerializer(self.get_queryset().get(pk=case.pk), context={"request": request}).data)
 
-    @extend_schema(summary="Resolve the case (staff)", request=ResolveSerializer, responses=CaseSerializer)
+    @extend_schema(summary="Resolve the case (staff)", request=CaseResolveSerializer, responses=CaseSerializer)
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
         case = self.get_object()
-        data = ResolveSerializer(data=request.data)
+        data = CaseResolveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.resolve_case(case, actor=request.user, **data.validated_data)
         return Response(CaseSerializer(self.get_queryset().get(pk=case.pk), context={"request": request}).data)

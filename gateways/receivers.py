@@ -85,4 +85,4 @@ def events_saved(sender, events: list[tuple[int, int, str]], **kwargs) -> None:
     rows = group_messages(
         [(pk, issues[issue_id], IssueEvent.Type.ESCALATED, notes.get(pk, "")) for pk, issue_id in escalated]
     )
-    notify.save_many(rows)
+    notify.save(rows, inline=False)

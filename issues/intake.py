@@ -149,7 +149,8 @@ def create_issue(
         tracking_token_hash=hash_token(token),
         idempotency_key=key,
         category=category or match_category(description),
-        urgent_keywords="、".join(found)[:200],
+        # A reporter who chose urgent themselves left nothing for staff to check.
+        urgent_keywords="" if kind == Kind.URGENT else "、".join(found)[:200],
     )
     sla.start_round(issue, now, calendar=sla.cached_calendar(), table=sla.cached_targets())
     try:

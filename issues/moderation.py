@@ -16,7 +16,7 @@ def set_publishable(issue: Issue, *, actor, publishable: bool) -> Issue:
     an internal event records who did it. Only the workstation's staff may."""
     with transaction.atomic():
         locked = Issue.objects.select_for_update(of=("self",)).get(pk=issue.pk)
-        must_be_staff(actor)(locked)
+        must_be_staff(actor, locked)
         if (locked.publishable_at is not None) == publishable:
             return locked
         locked.publishable_at = timezone.now() if publishable else None

@@ -18,7 +18,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import ratelimit, services
+from .. import ratelimit, tracking
 from ..models import Issue, hash_token
 from ..plain import STATUS_PLAIN
 
@@ -115,7 +115,11 @@ def find_report(request: HttpRequest) -> HttpResponse:
         context["no_link"] = True
         context["workstation"] = issue.workstation
         return render(request, "issues/find.html", context)
-    token = services.tracking_token_for(issue.idempotency_key)
+    token = tracking.token_of(issue)
+    if token is None:
+        context["no_link"] = True
+        context["workstation"] = issue.workstation
+        return render(request, "issues/find.html", context)
     response = HttpResponse(status=303)
     response["Location"] = reverse("track", args=[token])
     return response

@@ -8,7 +8,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from issues import faq, keywords
-from issues.views import resident
 
 
 @pytest.fixture(autouse=True)
@@ -19,11 +18,9 @@ def _fresh(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     keywords.invalidate()
     faq.invalidate()
-    resident.clear_page_cache()
     yield
     keywords.invalidate()
     faq.invalidate()
-    resident.clear_page_cache()
 
 
 def jpeg(color=(200, 30, 30), size=(64, 48)) -> SimpleUploadedFile:
