@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy
 from minqing import rows
 from workstations.models import Location, Role
 
-from . import notify, resend, sla
+from . import extensions, notify, resend, sla
 from .ladder import TOP, Audience, Level, names
 from .lifecycle import OPEN_STATUSES, Status
 from .models import Dispatch, Issue, IssueEvent, Notification
@@ -463,11 +463,14 @@ def sla_sweep(*, now: dt.datetime | None = None, batch: int | None = None) -> di
     late = _sweep_dispatches(now, batch=batch)
     resent = resend.resend_outbox(now, batch=batch)
     redelivered = resend.redeliver(now, batch=batch)
+    # Other apps' deadlines (settings.ISSUES_EXTENSIONS["sweep"], e.g. estates' hand-overs).
+    extra = [step(now, batch) for step in extensions.hooks("sweep")]
     return {
         "reminded": issues["reminded"],
         "escalated": issues["escalated"],
         "dispatches_late": late,
         "resent": resent,
         "redelivered": redelivered,
-        "more": int(max(issues["claimed"], late, resent) >= batch),
+        "extensions": sum(extra),
+        "more": int(max(issues["claimed"], late, resent, *extra) >= batch),
     }

@@ -63,6 +63,7 @@ def submit_report(
     reporter_phone: str = "",
     photos=(),
     idempotency_key: str | None = None,
+    property_service: bool = False,
 ) -> tuple[Issue, str, bool]:
     """A resident's report: `create_issue`, with the keyword rules and the photos.
 
@@ -82,6 +83,7 @@ def submit_report(
         "reporter_phone": reporter_phone,
         "idempotency_key": idempotency_key,
         "urgent_keywords": "、".join(found),
+        "property_service": property_service,
     }
     if not photos:
         return create_issue(location, **fields)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from minqing import config_cache, rows
 from workstations.services import grid_worker_for
 
-from . import lifecycle, notify, sla
+from . import extensions, lifecycle, notify, sla
 from .dispatch import send_required_dispatches
 from .lifecycle import Action, Status
 from .models import Category, Issue, IssueEvent, Kind, Outbox
@@ -100,6 +100,12 @@ def route_issue(issue_id: int) -> Issue | None:
             _tell_resident_received(issue)
             send_required_dispatches(issue, inline=True)
             return issue
+        for hook in extensions.hooks("route"):
+            # Another app routes it (estates: a property-service complaint to its company).
+            claimed = hook(issue, now)
+            if claimed is not None:
+                send_required_dispatches(claimed, inline=True)
+                return claimed
         worker = _on_duty(issue, now)
         if worker is None:
             issue.save(update_fields=["routed_at", "updated_at"])

@@ -118,6 +118,7 @@ def create_issue(
     priority: str = Priority.NORMAL,
     urgent_keywords: str = "",
     category: Category | None = None,
+    property_service: bool = False,
 ) -> tuple[Issue, str, bool]:
     """Write a resident's report, its deadlines and the outbox row that promises its routing, in
     one transaction; publish the routing after the commit. `urgent_keywords` (issues.keywords'
@@ -157,6 +158,7 @@ def create_issue(
         idempotency_key=key,
         category=category or match_category(description),
         urgent_keywords=urgent_keywords[:200],
+        property_service=bool(property_service),
     )
     sla.start_round(issue, now, calendar=sla.cached_calendar(), table=sla.cached_targets())
     try:

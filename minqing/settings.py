@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "api",
     "open311",
     "webhooks",
+    "estates",
 ]
 
 MIDDLEWARE = [
@@ -344,4 +345,12 @@ LOGGING = {
             )
         },
     },
+}
+
+# --- Estates (issue 15): where the estates app plugs into the issues core (issues.extensions) ---
+ISSUES_EXTENSIONS = {
+    "route": ["estates.complaints.route_complaint"],
+    "sweep": ["estates.complaints.sweep_step", "estates.staleness.sweep_step"],
+    "report_context": ["estates.complaints.report_context"],
+    "track_context": ["estates.complaints.track_context"],
 }

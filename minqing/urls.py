@@ -23,6 +23,7 @@ urlpatterns = [
     path("open311/", include("open311.urls")),
     path("", include("issues.urls")),
     path("", include("workstations.urls")),
+    path("", include("estates.urls")),
 ]
 
 if settings.DEBUG:

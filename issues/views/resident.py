@@ -27,8 +27,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from workstations.models import Location
 from workstations.views.qr import qr_entry
 
+from .. import extensions, keywords, ratelimit, services
 from .. import faq as faq_index
-from .. import keywords, ratelimit, services
 from ..forms import ConfirmForm, NoteForm, ReopenForm, ReportForm
 from ..lifecycle import IllegalTransition, Status
 from ..models import Issue
@@ -162,7 +162,7 @@ def _within_rate_limits(request: HttpRequest, location: Location) -> bool:
 
 def _kept_form(request: HttpRequest) -> ReportForm:
     """An unbound form showing what the person typed, without checking or processing it."""
-    kept = {name: request.POST.get(name, "") for name in ("kind", "description", "name", "phone")}
+    kept = {name: request.POST.get(name, "") for name in ("kind", "description", "name", "phone", "property_service")}
     kept["idempotency_key"] = request.POST.get("idempotency_key") or secrets.token_urlsafe(24)
     return ReportForm(initial=kept)
 
@@ -187,6 +187,8 @@ def _report_page(
         "photos_lost": request.method == "POST" and bool(request.FILES),
         # For the browser's "this sounds urgent" hint (issues.keywords; cached, no query).
         "urgent_words": json.dumps(keywords.active_phrases(), ensure_ascii=False),
+        # Other apps' additions (estates: offer 物业服务 at a location inside an estate).
+        **extensions.context("report_context", location),
     }
     if csrf_token is not None:
         context["csrf_token"] = csrf_token  # a placeholder, for the page cache above
@@ -270,6 +272,8 @@ def _track_page(
         "confirm_form": (confirm_form or ConfirmForm()) if can_answer else None,
         "reopen_form": (reopen_form or ReopenForm()) if can_answer else None,
         "track_url": request.build_absolute_uri(reverse("track", args=[token])),
+        # Other apps' additions (estates: who has a property-service complaint now, and why).
+        **extensions.context("track_context", issue),
     }
     return render(request, "issues/track.html", context, status=status)
 

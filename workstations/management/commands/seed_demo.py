@@ -256,6 +256,11 @@ class Seeder:
             lookup = {"level": level, "workstation": stations[ws], "subdistrict": None, "user": people[username]}
             self.ensure(EscalationContact, lookup, {})
 
+        from estates.demo import seed_estates
+
+        self.estates = seed_estates(
+            self, subdistrict=subdistrict, people=people, departments=departments, password_hash=password_hash
+        )
         wutong = stations["wutong"]
         seeded_order = {loc.pk: rank for rank, loc in enumerate(locations)}
         active = Location.objects.filter(grid__neighbourhood__workstation=wutong, is_active=True)
@@ -285,7 +290,11 @@ class Command(BaseCommand):
             "password": password,
             # Open311 (open311/): the demo client's api_key; only its hash is stored.
             "open311_api_key": demo_api_key(),
+            # Estates (estates/demo.py): public disclosure pages, QR report URLs inside them.
+            "estate_urls": seeder.estates["estate_urls"],
+            "estate_qr_urls": seeder.estates["estate_qr_urls"],
         }
+        summary["users"]["property"] = seeder.estates["property_user"]
         if options["json"]:
             self.stdout.write(json.dumps(summary, ensure_ascii=False))
             return
