@@ -3,6 +3,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
+from estates.api import views as estates_api
+
 from .views import not_found
 from .views.dispatches import DispatchViewSet
 from .views.issues import IssueViewSet
@@ -21,6 +23,11 @@ router.register("dispatches", DispatchViewSet, basename="dispatch")
 router.register("locations", LocationViewSet, basename="location")
 router.register("faq", FAQViewSet, basename="faq")
 router.register("webhooks", SubscriptionViewSet, basename="webhook")
+router.register("estates", estates_api.EstateViewSet, basename="estate")
+router.register("companies", estates_api.CompanyViewSet, basename="company")
+router.register("disclosures", estates_api.DisclosureViewSet, basename="disclosure")
+router.register("notices", estates_api.NoticeViewSet, basename="notice")
+router.register("complaints", estates_api.ComplaintViewSet, basename="complaint")
 
 urlpatterns = [
     path("v1/", ApiRootView.as_view(), name="root"),

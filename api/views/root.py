@@ -16,6 +16,11 @@ RESOURCES = {
     "faq": "api:faq-list",
     "webhooks": "api:webhook-list",
     "statistics": "api:statistics",
+    "estates": "api:estate-list",
+    "companies": "api:company-list",
+    "disclosures": "api:disclosure-list",
+    "notices": "api:notice-list",
+    "complaints": "api:complaint-list",
     "schema": "api:schema",
     "docs": "api:docs",
 }

@@ -37,7 +37,11 @@ def estates(world) -> Estates:
     other = services.register_company(name="安亭物业", credit_code="91110108551385082Q", subdistrict=sub)
     officer = factories.user("officer", role=Role.Kind.HOUSING_OFFICER, workstation=world.ws)
     estate = Estate.objects.create(
-        name="永嘉新村", neighbourhood=world.grid.neighbourhood, households=400, company=company, housing_officer=officer
+        name="永嘉新村",
+        neighbourhood=world.grid.neighbourhood,
+        households=400,
+        company=company,
+        housing_officer=officer,
     )
     services.add_locations(estate, locations=[world.loc])
     other_loc = factories.location(world.grid2)

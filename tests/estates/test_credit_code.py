@@ -71,7 +71,8 @@ def test_the_admin_form_refuses_a_wrong_code(world, root):
         subdistrict=world.ws.subdistrict, name="x", slug="x", category=Department.Category.PROPERTY
     )
     response = client.post(
-        "/admin/estates/propertycompany/add/", {"name": "假物业", "credit_code": "91310000132200821A", "department": dept.pk}
+        "/admin/estates/propertycompany/add/",
+        {"name": "假物业", "credit_code": "91310000132200821A", "department": dept.pk},
     )
     assert response.status_code == 200
     assert "does not match" in response.content.decode()
