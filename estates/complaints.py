@@ -326,21 +326,30 @@ def track_context(issue: Issue) -> dict:
     return {"estate_handler": {"who": who, "why": why, "holder": complaint.holder}}
 
 
-def _offers() -> dict[int, str]:
-    """location id → the name of its estate's company ("" for an estate without one)."""
+def _offers() -> dict[int, tuple[str, str, str]]:
+    """location id → (its estate's name, public page, company name or "" without one)."""
     return {
-        link.location_id: (link.estate.company.name if link.estate.company_id else "")
+        link.location_id: (
+            link.estate.name,
+            link.estate.public_path(),
+            link.estate.company.name if link.estate.company_id else "",
+        )
         for link in EstateLocation.objects.select_related("estate__company")
     }
 
 
 def report_context(location) -> dict:
-    offers = config_cache.get("estates.offers", _offers)
-    if location.pk not in offers:
+    """The 物业服务 choice and the link to the estate's disclosure page, for a location inside an
+    estate; from a per-process snapshot, so no query."""
+    offer = config_cache.get("estates.offers", _offers).get(location.pk)
+    if offer is None:
         return {}
+    name, path, company = offer
     return {
         "property_service_offered": True,
-        "property_service_company": offers[location.pk],
+        "property_service_company": company,
+        "estate_name": name,
+        "estate_path": path,
     }
 
 
