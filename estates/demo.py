@@ -63,7 +63,7 @@ RULES = [
 
 SLA = [
     ("urgent", "minutes", 30, 240),
-    ("consult", "working_days", 1, 3),
+    ("consult", "working_days", 1, 1),
     ("complex", "working_days", 2, 15),
     ("community", "working_days", 2, 10),
 ]

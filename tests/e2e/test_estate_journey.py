@@ -16,6 +16,7 @@ from django.urls import reverse
 from estates.models import Complaint
 from issues import services
 from issues.models import Issue
+from tests.e2e.conftest import axe_violations
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -41,7 +42,7 @@ def test_estate_qr_disclosure_property_complaint_and_hand_over(
     demo = json.loads(out.getvalue())
     base = live_server.url
 
-    resident = phone()
+    resident = phone(bypass_csp=True)  # axe is injected as a script of the test
     # The poster's QR code opens the report form, which links to the estate's disclosure page.
     resident.goto(base + path_of(demo["estate_qr_urls"][0]))
     resident.locator("a.estate-link").click()
@@ -50,6 +51,7 @@ def test_estate_qr_disclosure_property_complaint_and_hand_over(
     assert resident.locator(".js-stale").count() == 1  # 收入明细, past a quarter
     assert "已超过应更新时间" in resident.locator("#cat-accounts").inner_text()
     assert "周国强" in resident.locator(".officer").inner_text()
+    assert axe_violations(resident, "the estate's page") == []
 
     resident.locator("a.js-report-link").click()
     resident.fill("textarea[name='description']", "3号楼楼道灯坏了，晚上很黑")
