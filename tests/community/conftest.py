@@ -39,3 +39,14 @@ def in_english():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def english_pages(settings):
+    """These tests match the English msgids: pages (no Accept-Language) and messages written in
+    the workstation's language are English here; test_i18n checks the Chinese catalogue."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

@@ -76,3 +76,14 @@ def case(cast):
     return services.open_case(
         cast.world.ws, actor=cast.world.staff, title="高安路电表分表", issues=cast.issues, units=units(cast)
     )
+
+
+@pytest.fixture(autouse=True)
+def english_pages(settings):
+    """These tests match the English msgids: pages (no Accept-Language) and messages written in
+    the workstation's language are English here; test_i18n checks the Chinese catalogue."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

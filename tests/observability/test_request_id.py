@@ -52,8 +52,11 @@ class Kept(logging.Handler):
 def test_a_report_and_the_routing_task_it_queued_log_the_same_id(client, world):
     kept = Kept()
     with start_worker(celery_app, perform_ping_check=False, shutdown_timeout=10):
-        # The worker sets logging up as it starts: listen afterwards.
+        # The worker sets logging up as it starts: listen afterwards. An earlier worker of the
+        # suite may have left the root logger at WARNING, so the two loggers say INFO here.
         logging.getLogger().addHandler(kept)
+        for name in ("observability.request", "observability.task"):
+            logging.getLogger(name).setLevel(logging.INFO)
         try:
             response = client.post(
                 f"/q/{world.loc.qr_token}/",
