@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from issues import notify
@@ -57,8 +57,14 @@ def _tell(action: ActionItem, people, *, key: str, subject: str, body: str) -> N
         notify.queue(person, key=f"{key}:{person.pk}"[:200], subject=subject[:200], body=body)
 
 
-@translation.override(settings.LANGUAGE_CODE)
 def sweep_action_items(*, now: dt.datetime, batch: int) -> dict[str, int]:
+    """A step of the SLA sweep (settings.SLA_SWEEP_STEPS): reminders, overdue items and the
+    ladder, written in the workstation's language (read when the sweep runs, not at import)."""
+    with notify.workstation_language():
+        return _sweep_action_items(now=now, batch=batch)
+
+
+def _sweep_action_items(*, now: dt.datetime, batch: int) -> dict[str, int]:
     open_items = ActionItem.objects.filter(status=ActionItem.Status.OPEN, case__status="open")
     with transaction.atomic():
         due_soon = _claim(open_items.filter(remind_at__lte=now), "remind_at", batch, remind_at=None)
