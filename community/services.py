@@ -26,6 +26,7 @@ from issues.notes import system_note
 from issues.phones import normalize_phone
 from workstations import scope
 
+from . import outbox
 from .models import Activity, ActivityLog, FollowUp, Initiative, SignUp, hash_token, token_for
 
 Status = SignUp.Status
@@ -82,6 +83,7 @@ def create_initiative(workstation, *, title: str, actor, topic: str = "", descri
         workstation=workstation, title=title[:120], topic=topic.strip()[:60], description=description.strip()
     )
     initiative.organisers.add(actor)
+    outbox.initiative_changed(initiative, "created")
     return initiative
 
 
@@ -114,6 +116,7 @@ def adopt_idea(issue: Issue, *, actor, title: str = "", topic: str = "") -> Init
             source_issue=issue,
         )
         initiative.organisers.add(actor)
+        outbox.initiative_changed(initiative, Initiative.Status.ADOPTED)
     return initiative
 
 
@@ -125,8 +128,12 @@ def set_initiative_status(initiative: Initiative, *, status: str, actor) -> Init
         raise CommunityError(_("Only the workstation's staff can do this."))
     if order.index(status) < order.index(initiative.status):
         raise CommunityError(_("An initiative only moves forward: proposed, adopted, running, done."))
-    initiative.status = status
-    initiative.save(update_fields=["status", "updated_at"])
+    if status == initiative.status:
+        return initiative
+    with transaction.atomic():
+        initiative.status = status
+        initiative.save(update_fields=["status", "updated_at"])
+        outbox.initiative_changed(initiative, status)
     return initiative
 
 

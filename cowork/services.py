@@ -42,6 +42,7 @@ from .models import (
     FundSource,
     Meeting,
     MinutesConfirmation,
+    Partnership,
 )
 
 
@@ -883,15 +884,37 @@ def fulfil_commitment(commitment: Commitment, *, actor, note: str) -> Commitment
     note = _text(note, _("Please say how the commitment was fulfilled."))
     with transaction.atomic():
         commitment = Commitment.objects.select_for_update().select_related("partnership").get(pk=commitment.pk)
-        p = commitment.partnership
-        if not (
-            access.can_run_workstation(actor, p.workstation_id)
-            or p.department_id in access.unit_ids(actor)
-            or actor.pk == p.deputy_secretary_id
-        ):
+        if not may_keep_commitments(actor, commitment.partnership):
             raise CaseError(_("Only the partners record a commitment's fulfilment."))
         if commitment.fulfilled_at:
             raise CaseError(_("This commitment is fulfilled already."))
         commitment.fulfilled_at, commitment.fulfilment_note = timezone.now(), note
         commitment.save(update_fields=["fulfilled_at", "fulfilment_note"])
     return commitment
+
+
+def may_keep_commitments(user, partnership: Partnership) -> bool:
+    """The workstation's staff, the bureau's liaisons and its part-time deputy secretary."""
+    return bool(user.is_authenticated) and (
+        access.can_run_workstation(user, partnership.workstation_id)
+        or partnership.department_id in access.unit_ids(user)
+        or user.pk == partnership.deputy_secretary_id
+    )
+
+
+def add_commitment(partnership: Partnership, *, actor, year, title: str) -> Commitment:
+    """One item of the partnership's yearly list of commitments."""
+    title = _text(title, _("Please write the commitment."))
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise CaseError(_("Write the year as four digits, e.g. 2026.")) from None
+    if not 2000 <= year <= 2100:
+        raise CaseError(_("Write the year as four digits, e.g. 2026."))
+    if not may_keep_commitments(actor, partnership):
+        raise CaseError(_("Only the partners keep the list of commitments."))
+    if year < timezone.localdate().year:
+        raise CaseError(_("A commitment is for this year or a later one."))
+    if partnership.commitments.filter(year=year, title=title).exists():
+        raise CaseError(_("This commitment is on the list for %(year)s already.") % {"year": year})
+    return Commitment.objects.create(partnership=partnership, year=year, title=title[:300])
