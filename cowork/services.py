@@ -702,7 +702,7 @@ def _planned_shares(total: Decimal, basis: str, shares: list[SharePlan]) -> list
     if basis == CostAgreement.Basis.PERCENT:
         summed = sum((r.percent for r in rows), Decimal("0"))
         if summed != Decimal("100"):
-            raise CaseError(_("The percentages add up to %(sum)s, not 100.") % {"sum": summed.normalize()})
+            raise CaseError(_("The percentages add up to %(sum)s, not 100.") % {"sum": f"{summed.normalize():f}"})
         # Rounding to the fen: the last share takes what is left, so the amounts add up exactly.
         rows[-1].amount = total - sum((r.amount for r in rows[:-1]), Decimal("0"))
     else:
