@@ -28,6 +28,14 @@ class SignUpForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 3}),
     )
     in_reserved_group = forms.BooleanField(required=False)
+    # Asked when the event's reserved seats have a rule (community.services.reserved_basis).
+    birth_year = forms.CharField(
+        label=_("Your year of birth"),
+        required=False,
+        max_length=4,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 5, "autocomplete": "bday-year"}),
+    )
+    partner_unit = forms.CharField(label=_("Your unit"), required=False, max_length=12)
     lives_in_neighbourhood = forms.BooleanField(required=False)
 
     def fields_for_service(self) -> dict:
@@ -38,6 +46,8 @@ class SignUpForm(forms.Form):
             "seats": (data["seats"] or "1").strip(),
             "in_reserved_group": data["in_reserved_group"],
             "lives_in_neighbourhood": data["lives_in_neighbourhood"],
+            "birth_year": data["birth_year"],
+            "partner_unit": data["partner_unit"],
         }
 
 
@@ -55,6 +65,8 @@ class ActivityForm(forms.ModelForm):
             "capacity",
             "reserved_seats",
             "reserved_for",
+            "reserved_group",
+            "reserved_min_age",
             "max_seats_per_signup",
         ]
         widgets = {
