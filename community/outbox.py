@@ -8,6 +8,7 @@ code, its group details) never goes into a payload: a sign-up is its id, seats a
 from django.db.models import Q
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
 
 from webhooks import events, services
 from workstations import scope
@@ -19,13 +20,18 @@ SIGNUP_TYPES = (T.SIGNED_UP, T.WAITLISTED, T.APPROVED, T.REFUSED, T.OFFERED, T.A
 SIGNUP_TYPES += (T.CANCELLED, T.CHECKED_IN, T.WALK_IN)
 ACTIVITY_TYPES = (T.PUBLISHED, T.CHANGED, T.CANCELLED_EVENT, T.FOLLOW_UP)
 # Not sent: the audit of phone numbers shown (internal, like an issue's phone_shown to nobody).
-INITIATIVE_TYPES = ("created", *(s.value for s in Initiative.Status if s != Initiative.Status.PROPOSED))
+INITIATIVE_TYPES = {
+    "created": _("initiative created"),
+    Initiative.Status.ADOPTED.value: _("initiative adopted"),
+    Initiative.Status.RUNNING.value: _("initiative running"),
+    Initiative.Status.DONE.value: _("initiative done"),
+}
 
 
 def register_event_types() -> None:
     events.register(("activity." + t.value, t.label) for t in ACTIVITY_TYPES)
     events.register(("signup." + t.value, t.label) for t in SIGNUP_TYPES)
-    events.register(("initiative." + kind, "initiative " + kind) for kind in INITIATIVE_TYPES)
+    events.register(("initiative." + kind, label) for kind, label in INITIATIVE_TYPES.items())
 
 
 def _reader(workstation_id: int, organisers):
