@@ -724,7 +724,9 @@ def create_agreement(
     shares: list[SharePlan],
     milestones: list[tuple[str, Decimal]] = (),
 ) -> CostAgreement:
-    """A draft cost-sharing agreement (version 1), or a new version replacing the latest one."""
+    """A draft cost-sharing agreement (version 1), or a new version replacing the latest one,
+    agreed or still a draft: any change is a new version, the old one kept readable (superseded,
+    with the confirmations it had), and every party confirms the new one."""
     title = _text(title, _("Please say what is paid for."))
     total = _decimal(total, _("The total"))
     if total <= 0:
@@ -740,8 +742,6 @@ def create_agreement(
         _must_run(actor, case)
         _must_be_open(case)
         latest = case.agreements.order_by("-version").first()
-        if latest is not None and latest.status == CostAgreement.Status.DRAFT:
-            raise CaseError(_("A draft is open already; change it or let the parties agree first."))
         if latest is not None and latest.status == CostAgreement.Status.PAID:
             raise CaseError(_("The latest agreement is paid; it cannot be changed."))
         agreement = CostAgreement.objects.create(

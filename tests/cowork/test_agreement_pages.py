@@ -234,3 +234,59 @@ def test_a_bad_commitment_or_fulfilment_is_refused_in_plain_words(client, cast, 
     assert client.post(url, {"year": year, "title": "x"}).status_code == 404
     assert client.post(fulfil, {"note": "x"}).status_code == 404
     assert Commitment.objects.count() == 1
+
+
+def test_a_draft_changed_is_a_new_version_and_keeps_its_confirmations_readable(client, cast, case):
+    draft = services.create_agreement(
+        case,
+        actor=cast.world.staff,
+        title="分表",
+        total="1000",
+        basis="amount",
+        shares=[
+            services.SharePlan(party_name="市南供电所", department=cast.power, amount="600", fund_source="company"),
+            services.SharePlan(party_name="衡复物业", department=cast.estate, amount="400", fund_source="company"),
+        ],
+    )
+    services.confirm_share(draft.shares.get(department=cast.power), actor=cast.power_liaison)
+    client_for(client, cast.world.staff)
+    url = reverse("cowork:new_agreement", args=[case.pk])
+    form = client.get(url).content.decode()
+    assert 'value="600.00"' in form and 'value="分表"' in form  # it starts from the draft
+    answer = client.post(
+        url,
+        agreement_post(
+            cast,
+            basis="amount",
+            total="1000",
+            shares=[(cast.power, "", "500", "company"), (cast.estate, "", "500", "company")],
+        ),
+    )
+    assert answer.status_code == 302
+    draft.refresh_from_db()
+    second = CostAgreement.objects.get(case=case, version=2)
+    assert draft.status == "superseded" and second.status == "draft"
+    assert draft.shares.get(department=cast.power).confirmed_by == cast.power_liaison
+    assert not second.shares.filter(confirmed_at__isnull=False).exists()
+    # The superseded draft can no longer be confirmed.
+    client_for(client, cast.estate_liaison)
+    old_share = draft.shares.get(department=cast.estate)
+    answer = client.post(reverse("cowork:agreement_action", args=[case.pk, draft.pk, "share", old_share.pk]))
+    assert answer.status_code == 400 and "This version is no longer a draft." in answer.content.decode()
+
+
+def test_the_partnership_page_runs_a_fixed_number_of_queries(client, cast, partnership, django_assert_num_queries):
+    year = timezone.localdate().year
+    client_for(client, cast.world.staff)
+    url = reverse("cowork:partnership", args=[partnership.pk])
+    Commitment.objects.create(partnership=partnership, year=year, title="一")
+    client.get(url)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    for n in range(12):
+        Commitment.objects.create(partnership=partnership, year=year, title=f"承诺{n}")
+    with django_assert_num_queries(len(small.captured_queries)):
+        client.get(url)
