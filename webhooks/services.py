@@ -149,8 +149,8 @@ def emit(
     `source` names the event uniquely (e.g. "cowork.caseevent:12"): a second emit of it writes
     nothing. `payload` (or a function that builds it, called only if someone receives it) is
     what the receiver gets besides "id", "type" and "created_at"; the caller decides what it may
-    contain (never a resident's personal data). Read-only roles
-    receive no feed, as for issue events. Returns the delivery ids."""
+    contain (never a resident's personal data). Read-only roles receive no feed, as for issue
+    events. Returns the delivery ids."""
     if not config_cache.get("webhooks.any_active", _any_active_subscription):
         return []
     subscriptions = [

@@ -207,3 +207,15 @@ def test_the_api_accepts_the_other_apps_event_types(world, client):
     )
     assert wrong.status_code == 400 and "event_types" in wrong.json()
     assert Subscription.objects.count() == 1
+
+
+def test_an_event_of_another_app_is_recorded_once_per_subscription(world, subscription, receiver, sent):
+    def everyone(owner) -> bool:
+        return True
+
+    first = services.emit("case.opened", source="test:1", payload={"case": {"id": 1}}, audience=everyone)
+    again = services.emit("case.opened", source="test:1", payload={"case": {"id": 1}}, audience=everyone)
+    assert len(first) == 1 and again == []
+    assert Delivery.objects.filter(source="test:1").count() == 1
+    nobody = services.emit("case.opened", source="test:2", payload={}, audience=lambda owner: False)
+    assert nobody == [] and not Delivery.objects.filter(source="test:2").exists()
