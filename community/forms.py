@@ -84,6 +84,9 @@ class ActivityForm(forms.ModelForm):
             self.add_error("reserved_seats", _("There cannot be more reserved seats than seats."))
         if data.get("max_seats_per_signup") == 0:
             self.add_error("max_seats_per_signup", _("Give at least 1."))
+        age = data.get("reserved_min_age")
+        if age is not None and not 1 <= age <= 120:
+            self.add_error("reserved_min_age", _("Give an age between 1 and 120."))
         return data
 
 

@@ -98,6 +98,16 @@ def initiative(request: HttpRequest, pk: int) -> HttpResponse:
             except services.CommunityError as exc:
                 messages.error(request, exc.message)
             return _see_other(reverse("community:initiative", args=[pk]))
+        if (
+            form.is_valid()
+            and form.cleaned_data["reserved_seats"]
+            and form.cleaned_data["reserved_group"] == Activity.ReservedGroup.PARTNER
+            and not initiative.partners.exists()
+        ):
+            form.add_error(
+                "reserved_group",
+                _("The initiative has no partner units yet: add them first, or keep the seats another way."),
+            )
         if form.is_valid():
             activity = form.save(commit=False)
             activity.workstation = initiative.workstation

@@ -151,3 +151,38 @@ def test_without_reserved_seats_nothing_is_asked(world, client):
     assert 'name="birth_year"' not in client.get(activity.public_path()).content.decode()
     signup, _ = services.sign_up(activity, name="小李", in_reserved_group=True, birth_year="")
     assert not signup.in_reserved_group and signup.birth_year is None
+
+
+def event_form(**overrides) -> dict:
+    start = timezone.localtime() + dt.timedelta(days=5)
+    return {
+        "title": "敬老茶话会",
+        "description": "",
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (start + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "place_text": "梧桐院",
+        "capacity": "20",
+        "reserved_seats": "5",
+        "reserved_for": "65岁以上居民",
+        "reserved_group": "age",
+        "reserved_min_age": "65",
+        "max_seats_per_signup": "2",
+        **overrides,
+    }
+
+
+def test_organisers_set_the_rule_of_the_reserved_seats_when_they_make_an_event(world, client):
+    initiative = services.create_initiative(world.ws, title="敬老", actor=world.staff)
+    client.force_login(world.staff)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    url = f"/staff/community/initiatives/{initiative.pk}/"
+    answer = client.post(url, event_form(reserved_min_age="300"))
+    assert answer.status_code == 400 and "Give an age between 1 and 120." in answer.content.decode()
+    answer = client.post(url, event_form(reserved_group="partner"))
+    text = answer.content.decode()
+    assert answer.status_code == 400 and "The initiative has no partner units yet" in text
+    assert 'value="敬老茶话会"' in text
+    assert not Activity.objects.exists()
+    assert client.post(url, event_form()).status_code == 303
+    activity = Activity.objects.get()
+    assert activity.reserved_group == "age" and activity.reserved_min_age == 65
