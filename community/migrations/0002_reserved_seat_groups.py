@@ -5,31 +5,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('community', '0001_initial'),
-        ('workstations', '0006_role_deputy_secretary'),
+        ("community", "0001_initial"),
+        ("workstations", "0006_role_deputy_secretary"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='activity',
-            name='reserved_group',
-            field=models.CharField(choices=[('declared', 'as the person says (checked at the door)'), ('age', 'residents of a minimum age (the year of birth is asked)'), ('partner', 'people of a partner unit of the event (the unit is chosen)')], default='declared', max_length=10, verbose_name='who may take a reserved seat'),
+            model_name="activity",
+            name="reserved_group",
+            field=models.CharField(
+                choices=[
+                    ("declared", "as the person says (checked at the door)"),
+                    ("age", "residents of a minimum age (the year of birth is asked)"),
+                    ("partner", "people of a partner unit of the event (the unit is chosen)"),
+                ],
+                default="declared",
+                max_length=10,
+                verbose_name="who may take a reserved seat",
+            ),
         ),
         migrations.AddField(
-            model_name='activity',
-            name='reserved_min_age',
-            field=models.PositiveSmallIntegerField(default=60, help_text='Counted in the year of the event: 60 means born in that year minus 60 or earlier.', verbose_name='minimum age for a reserved seat'),
+            model_name="activity",
+            name="reserved_min_age",
+            field=models.PositiveSmallIntegerField(
+                default=60,
+                help_text="Counted in the year of the event: 60 means born in that year minus 60 or earlier.",
+                verbose_name="minimum age for a reserved seat",
+            ),
         ),
         migrations.AddField(
-            model_name='signup',
-            name='birth_year',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='year of birth'),
+            model_name="signup",
+            name="birth_year",
+            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="year of birth"),
         ),
         migrations.AddField(
-            model_name='signup',
-            name='partner_unit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='workstations.department', verbose_name='partner unit'),
+            model_name="signup",
+            name="partner_unit",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="workstations.department",
+                verbose_name="partner unit",
+            ),
         ),
     ]

@@ -5,29 +5,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('issues', '0001_initial'),
-        ('webhooks', '0001_initial'),
+        ("issues", "0001_initial"),
+        ("webhooks", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='delivery',
-            name='source',
-            field=models.CharField(blank=True, max_length=80, verbose_name='source'),
+            model_name="delivery",
+            name="source",
+            field=models.CharField(blank=True, max_length=80, verbose_name="source"),
         ),
         migrations.AlterField(
-            model_name='delivery',
-            name='event',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='issues.issueevent'),
+            model_name="delivery",
+            name="event",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="issues.issueevent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='delivery',
-            constraint=models.UniqueConstraint(condition=models.Q(('source', ''), _negated=True), fields=('subscription', 'source'), name='webhook_delivery_source_once'),
+            model_name="delivery",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("source", ""), _negated=True),
+                fields=("subscription", "source"),
+                name="webhook_delivery_source_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='delivery',
-            constraint=models.CheckConstraint(condition=models.Q(('event__isnull', False), models.Q(('source', ''), _negated=True), _connector='OR'), name='webhook_delivery_has_event_or_source'),
+            model_name="delivery",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("event__isnull", False), models.Q(("source", ""), _negated=True), _connector="OR"),
+                name="webhook_delivery_has_event_or_source",
+            ),
         ),
     ]
