@@ -219,3 +219,27 @@ def test_an_event_of_another_app_is_recorded_once_per_subscription(world, subscr
     assert Delivery.objects.filter(source="test:1").count() == 1
     nobody = services.emit("case.opened", source="test:2", payload={}, audience=lambda owner: False)
     assert nobody == [] and not Delivery.objects.filter(source="test:2").exists()
+
+
+def test_a_reserved_sign_up_is_sent_without_the_year_of_birth(
+    world, subscription, receiver, sent, django_capture_on_commit_callbacks
+):
+    start = timezone.now() + dt.timedelta(days=3)
+    activity = Activity.objects.create(
+        workstation=world.ws,
+        title="敬老茶话会",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+        place_text="梧桐院",
+        capacity=5,
+        reserved_seats=2,
+        reserved_group="age",
+        status=Activity.Status.PUBLISHED,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        signup, _t = community.sign_up(activity, name="王阿姨", in_reserved_group=True, birth_year="1951")
+    [hit] = receiver.received
+    assert verified(subscription, hit)
+    assert "1951" not in hit.body.decode() and "王阿姨" not in hit.body.decode()
+    body = json.loads(hit.body)
+    assert body["signup"]["in_reserved_group"] is True and "birth_year" not in body["signup"]
