@@ -178,6 +178,24 @@ def test_patrol_report_goes_to_my_task_list(world, published):
     assert issue.routed_at is not None
 
 
+def test_a_patrol_report_in_his_own_grid_is_taken_on_at_once(world, published):
+    """Issue 18: what the grid worker of that grid finds on patrol is accepted by him at once,
+    through the one transition (an `accepted` event by him), not left in his list to accept."""
+    client = client_for(world.worker)
+    response = client.post(reverse("patrol"), {"location": world.loc.pk, "description": "井盖松动了", "kind": ""})
+    issue = Issue.objects.get(channel=Intake.PATROL)
+    assert response.status_code == 303
+    assert (issue.assignee, issue.status) == (world.worker, Status.ACCEPTED)
+    assert issue.accepted_at is not None and issue.accepted_at >= issue.created_at
+    accepted = IssueEvent.objects.get(issue=issue, type=IssueEvent.Type.ACCEPTED)
+    assert (accepted.actor, accepted.old_status, accepted.new_status) == (world.worker, "assigned", "accepted")
+    # On his list it waits for nothing to be accepted: its next step is the visit or the fix.
+    (task,) = client.get(reverse("tasks")).context["open_tasks"]
+    assert task.pk == issue.pk and task.deadline_name != "accept"
+    page = client.get(reverse("task_detail", args=[issue.pk])).content.decode()
+    assert "Accept this task" not in page
+
+
 def test_patrol_refusals(world):
     client = client_for(world.worker)
     response = client.post(reverse("patrol"), {"location": world.other_loc.pk, "description": "别处"})
