@@ -78,6 +78,10 @@ def test_ten_rows_of_two_hundred_on_the_first_screen(world, live_server, chromiu
         page.locator(".more-filters summary").click()
         assert panel.is_visible() and page.locator("#desk-filters select[name=kind]").is_visible()
         page.screenshot(path=str(SHOTS / f"desk-1366x800-filters-{locale}.png"))
+        page.locator("#desk-filters select[name=kind]").focus()
+        page.keyboard.press("Escape")
+        page.keyboard.press("Escape")
+        assert not panel.is_visible(), "Escape folds the filters away"
 
         # 0 is not red; a non-zero due-soon count is.
         def background(queue: str) -> str:
