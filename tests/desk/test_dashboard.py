@@ -247,6 +247,7 @@ def test_readers_get_no_checkboxes_and_managers_do(world, desk):
         page = client_for(reader).get(reverse("staff_dashboard"), headers=headers).content.decode()
         assert desk["new"].reference in page
         assert 'type="checkbox" name="ids"' not in page and "col-select" not in page
+        assert "select the issue" not in page  # nor the shortcut that would tick one
         page = client_for(world.staff).get(reverse("staff_dashboard"), headers=headers).content.decode()
         assert page.count('type="checkbox" name="ids"') == 5
 
