@@ -78,10 +78,13 @@ TEXTS = {
 }
 
 
-def seed_estates(seeder, *, subdistrict, people: dict, departments: dict, password_hash: str) -> dict:
-    """Called from seed_demo's Seeder.run. Returns what --json adds: estate_urls, estate_qr_urls
-    (first estate first) and the `property` user."""
+def seed(seeder, workstation, *, password_hash: str) -> dict:
+    """Called from seed_demo after the places, departments and users (`seeder.ensure` counts what
+    it writes). Returns what --json adds: estate_urls, estate_qr_urls (first estate first) and the
+    `property` user."""
     ensure = seeder.ensure
+    subdistrict = workstation.subdistrict
+    departments = {d.slug: d for d in Department.objects.filter(slug__in=[slug for slug, *_rest in COMPANIES])}
     for slug, name, _code, phone in COMPANIES:
         if slug not in departments:
             departments[slug] = ensure(
@@ -115,7 +118,7 @@ def seed_estates(seeder, *, subdistrict, people: dict, departments: dict, passwo
         {"user": demo_property, "kind": Role.Kind.PROPERTY, "department": departments["hengfu-property"]},
         {"is_primary": True},
     )
-    officer = people["demo-housing"]
+    officer = User.objects.get(username="demo-housing")
     for name, category, kind, days in RULES:
         ensure(StalenessRule, {"name": name}, {"category": category, "kind": kind, "days": days, "is_active": True})
     for kind, unit, accept, resolve in SLA:
@@ -129,7 +132,7 @@ def seed_estates(seeder, *, subdistrict, people: dict, departments: dict, passwo
     estates = []
     qr_urls = []
     for name, hood, kind, households, company_slug, location_names, address, code in ESTATES:
-        neighbourhood = Neighbourhood.objects.get(workstation__slug="wutong", slug=hood)
+        neighbourhood = Neighbourhood.objects.get(workstation=workstation, slug=hood)
         company = companies[company_slug] if company_slug else None
         estate = ensure(
             Estate,
