@@ -18,6 +18,13 @@ MONTHS = 6
 
 
 @dataclass
+class Theme:
+    name: str
+    count: int = 0
+    issue_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
 class Row:
     name: str
     households: int = 0
@@ -26,8 +33,11 @@ class Row:
     long_tail: int = 0
     estate: Estate | None = None
     company: str = ""
+    workstation_id: int | None = None
+    workstation_slug: str = ""
     months: list[int] = field(default_factory=list)
-    # (category id, count) of the themes that came back, for a proactive case (未诉先办).
+    # category id → Theme, for the themes that came back: a coordination case (难事共办, with
+    # the theme's reports) or a proactive one (未诉先办) rather than one more single fix.
     themes: dict = field(default_factory=dict)
 
     @property
@@ -47,9 +57,16 @@ def month_starts(today: dt.date, n: int = MONTHS) -> list[dt.date]:
 def rankings(estates, *, now: dt.datetime | None = None, since: dt.datetime | None = None) -> dict:
     now = now or timezone.now()
     since = since or now - dt.timedelta(days=365)
-    estate_list = list(estates.select_related("company").order_by("pk"))
+    estate_list = list(estates.select_related("company", "neighbourhood__workstation").order_by("pk"))
     by_estate = {
-        e.pk: Row(name=e.name, households=e.households, estate=e, company=e.company.name if e.company_id else "")
+        e.pk: Row(
+            name=e.name,
+            households=e.households,
+            estate=e,
+            company=e.company.name if e.company_id else "",
+            workstation_id=e.neighbourhood.workstation_id,
+            workstation_slug=e.neighbourhood.workstation.slug,
+        )
         for e in estate_list
     }
     months = month_starts(timezone.localdate(now))
@@ -59,6 +76,7 @@ def rankings(estates, *, now: dt.datetime | None = None, since: dt.datetime | No
         Complaint.objects.filter(estate_id__in=list(by_estate), created_at__gte=since)
         .order_by("estate_id", "issue__category_id", "created_at")
         .values_list(
+            "issue_id",
             "estate_id",
             "issue__category_id",
             "issue__category__name",
@@ -67,17 +85,19 @@ def rankings(estates, *, now: dt.datetime | None = None, since: dt.datetime | No
             "issue__resolve_due_at",
         )
     )
-    last_seen: dict[tuple[int, int], dt.datetime] = {}
+    last_seen: dict[tuple[int, int], tuple[dt.datetime, int]] = {}
     trend = [0] * len(months)
-    for estate_id, category_id, category_name, created, status, due in rows.iterator():
+    for issue_id, estate_id, category_id, category_name, created, status, due in rows.iterator():
         row = by_estate[estate_id]
         row.complaints += 1
         if category_id is not None:
             previous = last_seen.get((estate_id, category_id))
-            if previous is not None and created - previous <= dt.timedelta(days=RECURRENCE_DAYS):
+            if previous is not None and created - previous[0] <= dt.timedelta(days=RECURRENCE_DAYS):
                 row.recurring += 1
-                row.themes[category_id] = (category_name, row.themes.get(category_id, (category_name, 0))[1] + 1)
-            last_seen[(estate_id, category_id)] = created
+                theme = row.themes.setdefault(category_id, Theme(category_name, issue_ids=[previous[1]]))
+                theme.count += 1
+                theme.issue_ids.append(issue_id)
+            last_seen[(estate_id, category_id)] = (created, issue_id)
         if status in OPEN_STATUSES and due is not None and now - created > 2 * (due - created):
             row.long_tail += 1
         local = timezone.localdate(created).replace(day=1)

@@ -171,4 +171,11 @@ def rankings_page(request: HttpRequest) -> HttpResponse:
     if not (user.is_superuser or scope.is_housing_officer(user) or places.readable_workstation_ids(user)):
         raise PermissionDenied(_("This page is for housing officers and the workstation's desk."))
     data = rankings(scope.visible_estates(user))
+    # Who may open a coordination case for a recurring theme (cowork's new-case page: the
+    # workstation's staff and heads).
+    data["case_workstations"] = (
+        {row.workstation_id for row in data["by_recurrence"]}
+        if user.is_superuser
+        else places.staff_workstation_ids(user)
+    )
     return render(request, "estates/rankings.html", data)

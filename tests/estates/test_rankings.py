@@ -63,3 +63,23 @@ def test_an_outsider_is_refused_the_rankings(estates, world):
     client = Client(headers={"accept-language": "en"})
     client.force_login(factories.user("nobody"))
     assert client.get(reverse("estates:rankings")).status_code == 403
+
+
+def test_a_recurring_theme_opens_a_coordination_case_for_the_desk_only(estates, world, clock):
+    lights = Category.objects.create(name="楼道灯", slug="lights")
+    first = complaint(estates.estate, world.loc, category=lights, days_ago=30)
+    again = complaint(estates.estate, world.loc, category=lights, days_ago=1)
+    case_url = reverse("cowork:new", args=[world.ws.slug])
+
+    desk = Client(headers={"accept-language": "en"})
+    desk.force_login(world.staff)
+    page = desk.get(reverse("estates:rankings")).content.decode()
+    assert f'href="{case_url}?issue={first.issue_id}&amp;issue={again.issue_id}"' in page
+    # The link leads to cowork's new-case page, where the desk opens the case.
+    assert desk.get(f"{case_url}?issue={first.issue_id}").status_code == 200
+
+    officer = Client(headers={"accept-language": "en"})
+    officer.force_login(estates.officer)
+    page = officer.get(reverse("estates:rankings")).content.decode()
+    assert "楼道灯 ×1" in page  # the officer sees the theme, and cannot open a case
+    assert case_url not in page
