@@ -188,3 +188,23 @@ def test_the_company_accepts_and_resolves_on_its_page_and_another_company_cannot
     client.post(reverse("estates:complaint_action", args=[issue.pk, "resolve"]), {"note": "换了灯泡"})
     issue.refresh_from_db()
     assert (issue.status, issue.resolution) == ("resolved", "换了灯泡")
+
+
+@pytest.mark.parametrize("estates_count", [1, 50])
+def test_the_report_form_inside_an_estate_costs_no_query_more(
+    estates, world, django_assert_max_num_queries, estates_count
+):
+    """The 物业服务 choice comes from a per-process snapshot: the resident's form keeps its budget
+    (tests/resident/test_queries.py: 2 once the day's scan row exists), whatever the number of
+    estates."""
+    from estates import services as estate_services
+    from estates.models import Estate
+
+    for n in range(estates_count):
+        extra = Estate.objects.create(name=f"小区{n}", neighbourhood=world.grid.neighbourhood, households=10)
+        estate_services.add_locations(extra, locations=[factories.location(world.grid)])
+    client = Client(headers={"accept-language": "en"})
+    assert 'name="property_service"' in client.get(world.loc.report_path()).content.decode()  # warms the caches
+    with django_assert_max_num_queries(2):
+        page = client.get(world.loc.report_path()).content.decode()
+    assert 'name="property_service"' in page and "衡复物业" in page
