@@ -231,6 +231,10 @@ class DisclosureDocument(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def public_path(self) -> str:
+        """Served by estates.views.public.document (no URL serves MEDIA_ROOT itself)."""
+        return reverse("estates:document", args=[self.disclosure.estate.short_code, self.pk])
+
 
 class Notice(models.Model):
     """便民服务信息公开区: a notice of another unit (城管, 公安, 居家养老, 装修垃圾清运 …) on an

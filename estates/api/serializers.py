@@ -1,3 +1,4 @@
+from django.conf import settings
 from rest_framework import serializers
 
 from ..models import Complaint, Disclosure, DisclosureDocument, Estate, Notice, PropertyCompany
@@ -39,11 +40,15 @@ class EstateSerializer(serializers.ModelSerializer):
 
 
 class DocumentSerializer(serializers.ModelSerializer):
-    url = serializers.FileField(source="file", read_only=True)
+    url = serializers.SerializerMethodField()
 
     class Meta:
         model = DisclosureDocument
         fields = ["name", "type", "size", "url"]
+
+    def get_url(self, doc: DisclosureDocument) -> str:
+        """The public address of the document (estates.views.public.document)."""
+        return settings.SITE_URL + doc.public_path()
 
 
 class DisclosureSerializer(serializers.ModelSerializer):

@@ -57,7 +57,11 @@ class DisclosureViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [AllowAny]
 
     def get_queryset(self):
-        queryset = Disclosure.objects.prefetch_related("documents").order_by("estate_id", "category", "-version")
+        queryset = (
+            Disclosure.objects.select_related("estate")
+            .prefetch_related("documents")
+            .order_by("estate_id", "category", "-version")
+        )
         return _estate_param(self.request, queryset)
 
 

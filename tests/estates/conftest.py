@@ -66,3 +66,14 @@ def estates(world) -> Estates:
 def clock(time_machine):
     time_machine.move_to(T0, tick=False)
     return lambda when: time_machine.move_to(when, tick=False)
+
+
+@pytest.fixture(autouse=True)
+def english_pages(settings):
+    """These tests match the English msgids: pages (no Accept-Language) and messages written in
+    the workstation's language are English here; test_i18n checks the Chinese catalogue."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

@@ -58,6 +58,43 @@ def test_documents_pdf_and_picture_are_stored(estates):
     assert sorted(d.documents.values_list("type", flat=True)) == ["image", "pdf"]
 
 
+def test_the_public_page_links_documents_that_open(estates):
+    d = services.publish_disclosure(
+        estates.estate,
+        category=Category.CONTRACT,
+        actor=estates.cs,
+        documents=[
+            SimpleUploadedFile("合同.pdf", PDF, content_type="application/pdf"),
+            SimpleUploadedFile("scan.png", png(), content_type="image/png"),
+        ],
+    )
+    pdf, picture = d.documents.get(type="pdf"), d.documents.get(type="image")
+    client = Client(headers={"accept-language": "en"})
+    page = client.get(estates.estate.public_path()).content.decode()
+    assert f'href="{pdf.public_path()}"' in page and f'href="{picture.public_path()}"' in page
+    response = client.get(pdf.public_path())
+    assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
+    assert b"".join(response.streaming_content) == PDF
+    response = client.get(picture.public_path())
+    assert (response["Content-Type"], response["X-Content-Type-Options"]) == ("image/jpeg", "nosniff")
+    assert b"".join(response.streaming_content)[:3] == b"\xff\xd8\xff"  # re-encoded as JPEG
+    # Another estate's code does not open it.
+    other = reverse("estates:document", args=[estates.other_estate.short_code, pdf.pk])
+    assert client.get(other).status_code == 404
+    api = client.get(reverse("api:disclosure-detail", args=[d.pk])).json()
+    assert {doc["url"].split("/", 3)[3] for doc in api["documents"]} == {
+        pdf.public_path()[1:],
+        picture.public_path()[1:],
+    }
+
+
+def test_the_poster_carries_the_short_url(estates):
+    response = Client().get(reverse("estates:poster", args=[estates.estate.short_code]))
+    assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
+    assert response.content.startswith(b"%PDF-")
+    assert Client().get(reverse("estates:poster", args=["nope"])).status_code == 404
+
+
 @pytest.mark.parametrize(
     ("upload", "words"),
     [
