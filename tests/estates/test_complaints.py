@@ -208,3 +208,23 @@ def test_the_report_form_inside_an_estate_costs_no_query_more(
     with django_assert_max_num_queries(2):
         page = client.get(world.loc.report_path()).content.decode()
     assert 'name="property_service"' in page and "衡复物业" in page
+
+
+def test_the_housing_officer_accepts_and_resolves_what_was_handed_over(estates, world, clock):
+    issue, _ = report(world.loc)
+    sweep(clock, 25)  # not accepted in time: the officer's now
+    officer = Client(headers={"accept-language": "en"})
+    officer.force_login(estates.officer)
+    page = officer.get(reverse("estates:housing_desk")).content.decode()
+    assert issue.reference in page
+    officer.post(reverse("estates:complaint_action", args=[issue.pk, "accept"]))
+    officer.post(reverse("estates:complaint_action", args=[issue.pk, "resolve"]), {"note": "已督促物业更换"})
+    issue.refresh_from_db()
+    assert (issue.status, issue.assignee, issue.resolution) == ("resolved", estates.officer, "已督促物业更换")
+    # The company, no longer the holder, is refused with a message and changes nothing.
+    company = Client(headers={"accept-language": "en"})
+    company.force_login(estates.cs)
+    events = issue.events.count()
+    response = company.post(reverse("estates:complaint_action", args=[issue.pk, "accept"]), follow=True)
+    assert "not yours" in response.content.decode()
+    assert issue.events.count() == events
