@@ -11,18 +11,33 @@ them in order (as it calls `settings.SLA_SWEEP_STEPS` from the sweep). The point
 - `report_context(location) -> dict`: more context for the report form of a location; it runs
   on every report form, so it must not query the database (read a per-process snapshot).
 - `track_context(issue) -> dict`: more context for an issue's tracking page.
+- `desk_filters() -> list[DeskFilter]`: more filters of the desk's issue list (estates: by
+  estate and by property company). Their choices are read for every desk page, so they must
+  not query the database (a per-process snapshot); `apply` narrows the queryset (a subquery).
 
 Deadlines of other apps are steps of the SLA sweep (`settings.SLA_SWEEP_STEPS`), not a point
 here; reactions to what happened are receivers of issues.signals.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import cache
 
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-POINTS = ("route", "report_context", "track_context")
+POINTS = ("route", "report_context", "track_context", "desk_filters")
+
+
+@dataclass(frozen=True)
+class DeskFilter:
+    """One more filter of the desk's list: the query parameter `name` (an id), its label, the
+    choices for the workstations shown (ids → [(value, label)]), and how it narrows issues."""
+
+    name: str
+    label: str
+    choices: Callable[[Iterable[int]], list[tuple[int, str]]]
+    apply: Callable  # (issues queryset, value) -> queryset
 
 
 @cache
@@ -43,3 +58,8 @@ def context(point: str, subject) -> dict:
     for hook in hooks(point):
         merged.update(hook(subject) or {})
     return merged
+
+
+def desk_filters() -> list[DeskFilter]:
+    """The filters apps add to the desk, in the order of the setting."""
+    return [spec for hook in hooks("desk_filters") for spec in hook()]

@@ -430,6 +430,7 @@ ISSUES_EXTENSIONS = {
     "route": ["estates.complaints.route_complaint"],  # a property-service complaint to its company first
     "report_context": ["estates.complaints.report_context"],  # the 物业服务 choice inside an estate
     "track_context": ["estates.complaints.track_context"],  # who has the complaint now, and why
+    "desk_filters": ["estates.desk_filters.desk_filters"],  # the desk by estate and by company
 }
 # An overdue action item climbs one level of the escalation ladder after this many hours.
 COWORK_ESCALATE_EVERY_HOURS = int(os.environ.get("COWORK_ESCALATE_EVERY_HOURS", "24"))
