@@ -28,7 +28,7 @@ import logging
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -263,27 +263,34 @@ def hand_over(complaint_id: int, *, reason: str, now: dt.datetime | None = None)
 
 
 def due_for_hand_over(now: dt.datetime, *, batch: int) -> list[tuple[int, str]]:
-    """(complaint id, reason) for what the company holds and must give up now."""
-    held = Complaint.objects.filter(holder=Complaint.Holder.COMPANY)
-    found: dict[int, str] = {}
-    for pk in held.filter(
+    """(complaint id, reason) for what the company holds and must give up now, in one query.
+    A low rating or a reopening says more than a missed deadline, so it is the reason given."""
+    low_rating = Q(issue__rating__lte=LOW_RATING)
+    reopened = Q(issue__status=Status.REOPENED)
+    not_accepted = Q(
         accept_due_at__lte=now,
         issue__accepted_at__isnull=True,
         issue__resolved_at__isnull=True,
         issue__status__in=list(UNACCEPTED_STATUSES),
-    ).values_list("pk", flat=True)[:batch]:
-        found.setdefault(pk, Complaint.Reason.NOT_ACCEPTED)
-    for pk in held.filter(
+    )
+    not_resolved = Q(
         resolve_due_at__lte=now,
         issue__resolved_at__isnull=True,
         issue__status__in=list(OPEN_STATUSES - {Status.ON_HOLD}),
-    ).values_list("pk", flat=True)[:batch]:
-        found.setdefault(pk, Complaint.Reason.NOT_RESOLVED)
-    for pk in held.filter(issue__status=Status.REOPENED).values_list("pk", flat=True)[:batch]:
-        found[pk] = Complaint.Reason.REOPENED
-    for pk in held.filter(issue__rating__lte=LOW_RATING).values_list("pk", flat=True)[:batch]:
-        found[pk] = Complaint.Reason.LOW_RATING
-    return list(found.items())[:batch]
+    )
+    reason = Case(
+        When(low_rating, then=Value(Complaint.Reason.LOW_RATING)),
+        When(reopened, then=Value(Complaint.Reason.REOPENED)),
+        When(not_accepted, then=Value(Complaint.Reason.NOT_ACCEPTED)),
+        default=Value(Complaint.Reason.NOT_RESOLVED),
+    )
+    due = (
+        Complaint.objects.filter(holder=Complaint.Holder.COMPANY)
+        .filter(low_rating | reopened | not_accepted | not_resolved)
+        .annotate(due_reason=reason)
+        .order_by("pk")
+    )
+    return list(due.values_list("pk", "due_reason")[:batch])
 
 
 def sweep_step(*, now: dt.datetime, batch: int) -> dict[str, int]:

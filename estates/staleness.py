@@ -81,7 +81,12 @@ def sweep_step(*, now: dt.datetime, batch: int) -> dict[str, int]:
     """A step of the SLA sweep (settings.SLA_SWEEP_STEPS): tell each estate's housing officer
     once about each newly stale category; forget what is up to date again (so that a later
     lapse is told again). Every estate with a housing officer is checked, `batch` × 10 estates
-    (four queries) at a time. Returns the number of new alerts."""
+    (four queries) at a time. Returns the number of new alerts.
+
+    Staleness is counted in days, so this runs in the sweep of the hour's first minute only
+    (the beat sweeps every minute; a missed one waits an hour), not in every sweep."""
+    if timezone.localtime(now).minute != 0:
+        return {"estate_stale_told": 0}
     chunk = max(batch, 1) * 10
     told, after = 0, 0
     while True:

@@ -212,6 +212,20 @@ def test_the_housing_officer_is_told_once_per_estate_and_rule(estates, clock):
     assert told.count() == 3
 
 
+def test_staleness_is_checked_in_the_first_minute_of_an_hour_only(estates, clock):
+    from issues import services as issue_services
+    from issues.models import Notification
+
+    StalenessRule.objects.create(name="从未公开", category=Category.REPORT, kind=StalenessRule.Check.NEVER)
+    told = Notification.objects.filter(user=estates.officer, key__startswith="estate-stale:")
+    clock(T0 + dt.timedelta(minutes=1))
+    assert issue_services.sla_sweep()["estate_stale_told"] == 0
+    assert not told.exists()
+    clock(T0 + dt.timedelta(hours=1))
+    assert issue_services.sla_sweep()["estate_stale_told"] == 3
+    assert told.count() == 3
+
+
 @pytest.mark.parametrize("versions", [1, 12])
 def test_the_public_page_runs_a_fixed_number_of_queries(estates, django_assert_max_num_queries, versions):
     StalenessRule.objects.create(name="从未公开", kind=StalenessRule.Check.NEVER)
