@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from community.api import ActivityViewSet, InitiativeViewSet, SignUpViewSet
 from cowork.api import CaseViewSet
+from estates.api import views as estates_api
 
 from .views import not_found
 from .views.dispatches import DispatchViewSet
@@ -28,6 +29,11 @@ router.register("activities", ActivityViewSet, basename="activity")
 router.register("initiatives", InitiativeViewSet, basename="initiative")
 router.register("signups", SignUpViewSet, basename="signup")
 router.register("cases", CaseViewSet, basename="case")
+router.register("estates", estates_api.EstateViewSet, basename="estate")
+router.register("companies", estates_api.CompanyViewSet, basename="company")
+router.register("disclosures", estates_api.DisclosureViewSet, basename="disclosure")
+router.register("notices", estates_api.NoticeViewSet, basename="notice")
+router.register("complaints", estates_api.ComplaintViewSet, basename="complaint")
 
 urlpatterns = [
     path("v1/", ApiRootView.as_view(), name="root"),

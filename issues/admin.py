@@ -297,8 +297,8 @@ from .models import Category, Dispatch, EscalationContact, NotificationPreferenc
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "keywords", "is_active"]
-    list_filter = ["is_active"]
+    list_display = ["name", "slug", "keywords", "is_active", "is_property_service"]
+    list_filter = ["is_active", "is_property_service"]
     search_fields = ["name", "keywords"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["departments"]

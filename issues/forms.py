@@ -109,6 +109,13 @@ class ReportForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
     )
+    # Offered only at a location inside an estate (issues.extensions "report_context"); 1 marks
+    # a property-service complaint (有事先找我), which goes to the estate's property company first.
+    property_service = forms.BooleanField(
+        label=_("It is about the property service (物业服务)"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"value": "1"}),
+    )
     idempotency_key = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
     # A trap for robots: hidden from people by CSS, so anything in it was not typed by a person.
     website = forms.CharField(
@@ -150,6 +157,7 @@ class ReportForm(forms.Form):
             "reporter_phone": data["phone"],
             "photos": data["photos"],
             "idempotency_key": data["idempotency_key"] or None,
+            "property_service": data["property_service"],
         }
 
 

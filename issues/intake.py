@@ -107,6 +107,7 @@ def create_issue(
     idempotency_key: str | None = None,
     priority: str = Priority.NORMAL,
     category: Category | None = None,
+    property_service: bool = False,
 ) -> tuple[Issue, str, bool]:
     """Write a report, its deadlines, its photos and the outbox row that promises its routing, in
     one transaction; its routing is published after the commit.
@@ -117,7 +118,8 @@ def create_issue(
     issue and, unless the reporter chose urgent themselves, flagged for staff to check the kind
     (an internal event). `category`, when the caller knows it (an Open311
     service of one category), is kept; otherwise the text's keywords choose it. `channel`: the
-    door it came through (issues.models.Intake).
+    door it came through (issues.models.Intake). `property_service`: the resident chose 物业服务 at a
+    location inside an estate (an app above the core routes it; issues.extensions "route").
 
     Returns (issue, tracking token, created). A second submission with the same idempotency key
     returns the first issue with `created` False and writes nothing: the unique key refuses its
@@ -151,6 +153,7 @@ def create_issue(
         category=category or match_category(description),
         # A reporter who chose urgent themselves left nothing for staff to check.
         urgent_keywords="" if kind == Kind.URGENT else "、".join(found)[:200],
+        property_service=bool(property_service),
     )
     sla.start_round(issue, now, calendar=sla.cached_calendar(), table=sla.cached_targets())
     try:

@@ -52,9 +52,11 @@ def submit_report(
     reporter_phone: str = "",
     photos=(),
     idempotency_key: str | None = None,
+    property_service: bool = False,
 ) -> tuple[Issue, str, bool]:
     """A resident's report from the QR form: the one intake (issues.intake.create_issue, which
-    applies the keyword rules), with its photos, in one transaction."""
+    applies the keyword rules), with its photos, in one transaction. `property_service`: the
+    resident chose 物业服务 (offered at a location inside an estate)."""
     return create_issue(
         location,
         description=description,
@@ -64,6 +66,7 @@ def submit_report(
         reporter_phone=reporter_phone,
         photos=photos,
         idempotency_key=idempotency_key,
+        property_service=property_service,
     )
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from workstations.services import grid_worker_for
 
-from . import notify
+from . import extensions, notify
 from .dispatch import send_required_dispatches
 from .lifecycle import Action, Status
 from .models import Issue, IssueEvent, Kind, Outbox
@@ -40,10 +40,16 @@ def route_issue(issue_id: int) -> Issue | None:
         if issue is None:
             return None
         issue.routed_at = now
-        worker = None
+        worker = claimed = None
         if issue.status == Status.NEW and not issue.assignee_id:
-            worker = grid_worker_for(issue.grid, at=now, urgent=issue.kind == Kind.URGENT)
-        if worker is not None:
+            claimed = _claimed_by_extension(issue, now)
+            if claimed is None:
+                worker = grid_worker_for(issue.grid, at=now, urgent=issue.kind == Kind.URGENT)
+        if claimed is not None:
+            # Another app routed it itself, through issues.transitions (estates: a property-service
+            # complaint to the estate's property company first, 有事先找我).
+            issue = claimed
+        elif worker is not None:
             issue.assignee, issue.assigned_at = worker, now
             transition(
                 issue,
@@ -64,6 +70,16 @@ def route_issue(issue_id: int) -> Issue | None:
         send_required_dispatches(issue, inline=True)
         issue_routed.send(sender=Issue, issue=issue)
     return issue
+
+
+def _claimed_by_extension(issue: Issue, now) -> Issue | None:
+    """The first `route` extension (issues.extensions) that routes the issue itself, before the
+    grid worker's assignment; it must save `routed_at` with its own transition."""
+    for hook in extensions.hooks("route"):
+        claimed = hook(issue, now)
+        if claimed is not None:
+            return claimed
+    return None
 
 
 def _tell_assigned(issue: Issue, worker, now) -> None:

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "observability",
     "privacy",
     "transparency",
+    "estates",
 ]
 
 MIDDLEWARE = [
@@ -421,6 +422,15 @@ LOGGING = {
 SLA_SWEEP_STEPS = [
     "community.services.expire_offers",  # 好事常办: seat offers nobody took in time
     "cowork.sweep.sweep_action_items",  # 难事共办: overdue action items
+    "estates.complaints.sweep_step",  # 有事先找我: what the property company let pass its deadlines
+    "estates.staleness.sweep_step",  # 信息公开: stale disclosure, told to the housing officer once
 ]
+# Where apps above the core plug into it (issues.extensions): the core names no app, this does.
+ISSUES_EXTENSIONS = {
+    "route": ["estates.complaints.route_complaint"],  # a property-service complaint to its company first
+    "report_context": ["estates.complaints.report_context"],  # the 物业服务 choice inside an estate
+    "track_context": ["estates.complaints.track_context"],  # who has the complaint now, and why
+    "desk_filters": ["estates.desk_filters.desk_filters"],  # the desk by estate and by company
+}
 # An overdue action item climbs one level of the escalation ladder after this many hours.
 COWORK_ESCALATE_EVERY_HOURS = int(os.environ.get("COWORK_ESCALATE_EVERY_HOURS", "24"))

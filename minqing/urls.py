@@ -32,5 +32,6 @@ urlpatterns = [
     path("", include("issues.urls")),
     path("", include("workstations.urls")),
     path("", include("community.urls")),
+    path("", include("estates.urls")),
 ]
 # No URL serves MEDIA_ROOT: photos go through issues.views.photos, which checks the viewer.

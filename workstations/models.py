@@ -242,6 +242,9 @@ class Role(models.Model):
         DEPUTY_SECRETARY = "deputy_secretary", _("part-time deputy secretary")
         SUBDISTRICT_SUPERVISOR = "sub_supervisor", _("subdistrict supervisor")  # reads a whole 街道
         DISTRICT_SUPERVISOR = "district_supervisor", _("district supervisor")  # reads every 街道 of a 区
+        # 物业客服: staff of a property-service company, scoped to the department that stands for
+        # the company (estates.PropertyCompany.department); they work their company's estates.
+        PROPERTY = "property", _("property company staff")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
     kind = models.CharField(_("role"), max_length=20, choices=Kind.choices)
@@ -264,8 +267,8 @@ class Role(models.Model):
                 name="role_scope_matches_kind",
                 violation_error_message=_(
                     "A station head, staff member, housing officer or area secretary needs a workstation only; "
-                    "a grid worker a grid only; a liaison a department only; a subdistrict supervisor a "
-                    "subdistrict only; a district supervisor a district only."
+                    "a grid worker a grid only; a liaison or property company staff a department only; "
+                    "a subdistrict supervisor a subdistrict only; a district supervisor a district only."
                 ),
                 condition=(
                     _only(
@@ -273,7 +276,7 @@ class Role(models.Model):
                         kind__in=["station_head", "staff", "housing_officer", "area_secretary", "deputy_secretary"],
                     )
                     | _only("grid", kind="grid_worker")
-                    | _only("department", kind="liaison")
+                    | _only("department", kind__in=["liaison", "property"])
                     | _only("subdistrict", kind="sub_supervisor")
                     | _only("district", kind="district_supervisor")
                 ),

@@ -22,6 +22,11 @@ class Category(models.Model):
         "workstations.Department", blank=True, related_name="categories", verbose_name=_("departments")
     )
     is_active = models.BooleanField(_("active"), default=True)
+    is_property_service = models.BooleanField(
+        _("property service"),
+        default=False,
+        help_text=_("A report of this category inside an estate goes to its property company first (有事先找我)."),
+    )
 
     class Meta:
         verbose_name = _("category")

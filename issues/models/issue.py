@@ -92,6 +92,10 @@ class Issue(models.Model):
     urgent_keywords = models.CharField(_("urgent keywords found"), max_length=200, blank=True)
     # How the matter came in (issues.services.log_matter writes the desk's and patrols' ones).
     channel = models.CharField(_("received through"), max_length=8, choices=Intake.choices, default=Intake.QR)
+    # The resident chose 物业服务 at a location inside an estate (the form's `property_service`),
+    # or its category is a property-service one: an app above the core (estates) routes it to the
+    # estate's property company first (有事先找我; issues.extensions "route").
+    property_service = models.BooleanField(_("property service"), default=False)
 
     # --- The lifecycle engine (issues.services, issues.sla, issues.escalation) ----------------
     priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices, default=Priority.NORMAL)

@@ -22,7 +22,7 @@ from workstations import scope
 from workstations.models import Department, Grid, Neighbourhood
 from workstations.views import manager_required, staff_required
 
-from .. import search, services
+from .. import extensions, search, services
 from ..escalation import overdue_issues
 from ..lifecycle import OPEN_STATUSES, Action, Status, allowed_actions
 from ..models import Dispatch, Issue, Kind, Priority
@@ -118,6 +118,9 @@ class Filters:
         self.date_from = date_param(request, "from")
         self.date_to = date_param(request, "to")
         self.q = get.get("q", "").strip()[:100]
+        # Apps' filters (issues.extensions "desk_filters": estates by estate and company).
+        self.extra_specs = extensions.desk_filters()
+        self.extra = {spec.name: int_or_none(get.get(spec.name)) for spec in self.extra_specs}
         default_sort = "newest" if self.queue in ("all", "confirm") else "deadline"
         self.sort = get.get("sort", default_sort) if get.get("sort") in SORTS else default_sort
         self.page = min(max(int_or_none(get.get("page")) or 1, 1), LAST_PAGE)
@@ -139,18 +142,33 @@ class Filters:
         if self.date_to:
             end = dt.datetime.combine(self.date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
             issues = issues.filter(created_at__lt=end)
+        for spec in self.extra_specs:
+            if self.extra[spec.name]:
+                issues = spec.apply(issues, self.extra[spec.name])
         return issues
+
+    def extra_choices(self, ws_ids) -> list[tuple[extensions.DeskFilter, list, int | None]]:
+        """Each app filter with its choices for these workstations and the value picked."""
+        shown = []
+        for spec in self.extra_specs:
+            choices = spec.choices(ws_ids)
+            if choices:
+                shown.append((spec, choices, self.extra[spec.name]))
+        return shown
 
     @property
     def more_count(self) -> int:
         """How many of the filters folded under "More filters" are set (shown on its toggle)."""
         return sum(
             bool(v) for v in (self.kind, self.status, self.hood, self.grid, self.dept, self.date_from, self.date_to)
-        )
+        ) + sum(bool(v) for v in self.extra.values())
 
     @property
     def narrowed(self) -> bool:
-        return any([self.kind, self.status, self.hood, self.grid, self.dept, self.date_from, self.date_to, self.q])
+        return any(
+            [self.kind, self.status, self.hood, self.grid, self.dept, self.date_from, self.date_to, self.q]
+            + list(self.extra.values())
+        )
 
 
 def _page(issues: QuerySet, filters: Filters, now: dt.datetime) -> dict:
@@ -213,6 +231,7 @@ def staff_dashboard(request: HttpRequest) -> HttpResponse:
             "departments": scope.places(user, Department.objects.filter(subdistrict__workstations__in=ws_ids)).order_by(
                 "name"
             ),
+            "extra_filters": filters.extra_choices(ws_ids),
             "handlers": handlers_for(ws_ids) if ws_ids else [],
             "bulk_actions": BULK_ACTIONS.items(),
         }

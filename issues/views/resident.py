@@ -23,8 +23,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from workstations.models import Location
 from workstations.views.qr import qr_entry
 
+from .. import extensions, keywords, ratelimit, services
 from .. import faq as faq_index
-from .. import keywords, ratelimit, services
 from ..forms import ConfirmForm, NoteForm, ReopenForm, ReportForm
 from ..lifecycle import IllegalTransition, Status
 from ..models import Issue
@@ -112,6 +112,7 @@ def _within_rate_limits(request: HttpRequest, location: Location) -> bool:
 def _kept_form(request: HttpRequest) -> ReportForm:
     """An unbound form showing what the person typed, without checking or processing it."""
     kept = {name: request.POST.get(name, "") for name in ("kind", "description", "name", "phone")}
+    kept["property_service"] = request.POST.get("property_service") == "1"
     kept["idempotency_key"] = request.POST.get("idempotency_key") or secrets.token_urlsafe(24)
     return ReportForm(initial=kept)
 
@@ -135,6 +136,9 @@ def _report_page(
         "photos_lost": request.method == "POST" and bool(request.FILES),
         # For the browser's "this sounds urgent" hint (issues.keywords; cached, no query).
         "urgent_words": json.dumps(keywords.active_phrases(), ensure_ascii=False),
+        # Apps above the core (estates: the 物业服务 choice at a location inside an estate; from a
+        # per-process snapshot, no query).
+        **extensions.context("report_context", location),
     }
     return render(request, "issues/report.html", context, status=status)
 
@@ -217,6 +221,8 @@ def _track_page(
         "confirm_form": (confirm_form or ConfirmForm()) if can_answer else None,
         "reopen_form": (reopen_form or ReopenForm()) if can_answer else None,
         "track_url": request.build_absolute_uri(reverse("track", args=[token])),
+        # Apps above the core (estates: who has a property-service complaint now, and why).
+        **extensions.context("track_context", issue),
     }
     return render(request, "issues/track.html", context, status=status)
 

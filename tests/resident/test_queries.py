@@ -6,11 +6,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gateways.receivers import any_robot
-from issues import faq, keywords, services, sla
+from issues import extensions, faq, keywords, services, sla
 from issues.models import FAQ, IssuePhoto, KeywordRule
 from minqing import config_cache
 from tests import factories
 from webhooks import services as webhooks_services
+from workstations.models import Location
 
 from .conftest import image_bytes, upload
 
@@ -50,6 +51,8 @@ def warm_config() -> None:
     sla.cached_calendar().is_workday(timezone.localdate())
     webhooks_services.fan_out_many([])
     any_robot()  # gateways: whether a workstation's group hears of urgent reports
+    # Apps' report-form additions read their own per-process snapshots (issues.extensions).
+    extensions.context("report_context", Location(pk=0))
 
 
 @pytest.mark.parametrize("rules", [1, 60])

@@ -20,6 +20,7 @@ from django.db import models, transaction
 
 from community import demo as community_demo
 from cowork import demo as cowork_demo
+from estates import demo as estates_demo
 from issues.models import FAQ, Category, EscalationContact
 from open311.models import LocationPoint
 from open311.services import demo_api_key
@@ -289,6 +290,7 @@ class Command(BaseCommand):
             event_urls, created = community_demo.seed(wutong, organiser=User.objects.get(username="demo-staff"))
             seeder.created += created
             cowork = cowork_demo.seed(wutong, password_hash=make_password(password, salt=DEMO_SALT))
+            estates = estates_demo.seed(seeder, wutong, password_hash=make_password(password, salt=DEMO_SALT))
         with contextlib.redirect_stdout(sys.stderr):
             history = demo_history.seed_history() if options["history"] else 0
         summary = {
@@ -304,8 +306,12 @@ class Command(BaseCommand):
             # 难事共办 (cowork/demo.py): the 高安路 meter case and the 区绿化市容局 结对.
             "case_urls": cowork["case_urls"],
             "partnership_urls": cowork["partnership_urls"],
+            # 有事先找我 (estates/demo.py): the estates' public pages, and report URLs inside them.
+            "estate_urls": estates["estate_urls"],
+            "estate_qr_urls": estates["estate_qr_urls"],
         }
         summary["users"]["deputy_secretary"] = cowork["deputy_secretary"]
+        summary["users"]["property"] = estates["property_user"]
         if options["json"]:
             self.stdout.write(json.dumps(summary, ensure_ascii=False))
             return
