@@ -27,7 +27,7 @@ from .. import faq as faq_index
 from .. import keywords, ratelimit, services
 from ..forms import ConfirmForm, NoteForm, ReopenForm, ReportForm
 from ..lifecycle import IllegalTransition, Status
-from ..models import Issue
+from ..models import Issue, IssueEvent
 from ..plain import EVENT_PLAIN, STATUS_PLAIN, done_sentences, handler_role, kind_label
 
 HOUR = 3600
@@ -210,6 +210,8 @@ def _track_page(
         "photos": services.photos_of(issue),
         "can_add": can_add,
         "can_answer": can_answer,
+        # Closed on the resident's own word, with or without a rating.
+        "confirmed": issue.status == Status.CLOSED and any(e.type == IssueEvent.Type.CONFIRMED for e in events),
         "confirm_days": settings.RESIDENT_CONFIRM_DAYS,
         # Only the forms the page shows are built.
         "note_form": note_form,
