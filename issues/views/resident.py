@@ -28,7 +28,7 @@ from .. import keywords, ratelimit, services
 from ..forms import ConfirmForm, NoteForm, ReopenForm, ReportForm
 from ..lifecycle import IllegalTransition, Status
 from ..models import Issue, IssueEvent
-from ..plain import EVENT_PLAIN, STATUS_PLAIN, done_sentences, handler_role, kind_label
+from ..plain import STATUS_PLAIN, done_sentences, event_plain, handler_role, kind_label
 
 HOUR = 3600
 MINUTE = 60
@@ -193,7 +193,7 @@ def _track_page(
     events = services.public_events(issue)
     resolved_plain, done_steps = done_sentences(issue, events)
     for event in events:
-        event.plain = done_steps.get(event.pk) or EVENT_PLAIN.get(event.type) or event.get_type_display()
+        event.plain = done_steps.get(event.pk) or event_plain(event)
     can_add, can_answer = issue.is_open, issue.status == Status.RESOLVED
     status_label = issue.get_status_display()
     note_form = (note_form or NoteForm()) if can_add else None

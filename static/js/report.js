@@ -105,9 +105,52 @@
   }
 
   // 3. "This sounds urgent": the keyword rules of the admin, matched as the resident types.
-  function normalize(text) {
+  // The same rule as issues/keywords.py: spaces, width and case aside, and a phrase in Latin
+  // letters ("gas leak", "fire") must be whole words ("fire" is not in "fireworks").
+  function latin(ch) {
+    return /^[a-z0-9]$/i.test(ch || "");
+  }
+
+  function prepared(text) {
     var t = text.normalize ? text.normalize("NFKC") : text;
-    return t.toLowerCase().replace(/\s+/g, "");
+    t = t.toLowerCase();
+    var folded = "";
+    var starts = {};
+    var ends = {};
+    var previous = " ";
+    for (var i = 0; i < t.length; i++) {
+      var ch = t.charAt(i);
+      if (latin(previous) && !latin(ch)) {
+        ends[folded.length] = true;
+      }
+      if (/\s/.test(ch)) {
+        previous = " ";
+        continue;
+      }
+      if (latin(ch) && !latin(previous)) {
+        starts[folded.length] = true;
+      }
+      folded += ch;
+      previous = ch;
+    }
+    if (latin(previous)) {
+      ends[folded.length] = true;
+    }
+    return { text: folded, starts: starts, ends: ends };
+  }
+
+  function found(phrase, haystack) {
+    if (!latin(phrase.charAt(0))) {
+      return haystack.text.indexOf(phrase) !== -1;
+    }
+    var at = haystack.text.indexOf(phrase);
+    while (at !== -1) {
+      if (haystack.starts[at] && (haystack.ends[at + phrase.length] || !latin(phrase.charAt(phrase.length - 1)))) {
+        return true;
+      }
+      at = haystack.text.indexOf(phrase, at + 1);
+    }
+    return false;
   }
 
   function urgentHint(form) {
@@ -124,11 +167,11 @@
       return;
     }
     function check() {
-      var value = normalize(text.value);
-      var found = words.some(function (w) {
-        return w && value.indexOf(w) !== -1;
+      var value = prepared(text.value);
+      var hit = words.some(function (w) {
+        return w && found(w, value);
       });
-      hint.hidden = !found || urgent.checked;
+      hint.hidden = !hit || urgent.checked;
     }
     text.addEventListener("input", check);
     form.addEventListener("change", check);

@@ -117,3 +117,19 @@ def test_a_resolved_report_asks_first_and_solved_needs_no_rating(world, live_ser
     issue.refresh_from_db()
     assert (issue.status, issue.rating) == (Status.CLOSED, None)
     assert "您已确认问题解决" in page.locator(".thanks").inner_text()
+
+
+def test_the_urgent_hint_reads_english_words_by_the_same_rule(world, live_server, phone):
+    from issues.models import KeywordRule
+
+    for phrase in ("gas leak", "fire"):  # a transactional test before may have flushed the rules
+        KeywordRule.objects.get_or_create(phrase=phrase)
+    page = phone("en-US")
+    page.goto(live_server.url + world.loc.report_path())
+    hint = page.locator(".js-keyword-hint")
+    page.fill("#id_description", "Too many fireworks at night")
+    assert hint.is_hidden(), "whole words only: no 'fire' in 'fireworks'"
+    page.fill("#id_description", "There is a gas   leak in the stairwell")
+    hint.wait_for(state="visible")
+    shot(page, "report-urgent-hint-english")
+    assert hint.bounding_box()["y"] + hint.bounding_box()["height"] <= PHONE_SCREEN["height"]
