@@ -40,7 +40,6 @@ ENGLISH_KEYWORDS = [
     ("collapsed", "倒塌、塌陷"),
     ("collapsing", "倒塌、塌陷"),
     ("caved in", "倒塌、塌陷"),
-    ("sinkhole", "倒塌、塌陷"),
     ("stuck in the lift", "电梯困人"),
     ("stuck in a lift", "电梯困人"),
     ("trapped", "电梯困人"),

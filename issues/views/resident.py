@@ -196,6 +196,7 @@ def _track_page(
         event.plain = done_steps.get(event.pk) or event_plain(event)
     can_add, can_answer = issue.is_open, issue.status == Status.RESOLVED
     status_label = issue.get_status_display()
+    photos = services.photos_of(issue)
     note_form = (note_form or NoteForm()) if can_add else None
     context = {
         "issue": issue,
@@ -207,7 +208,8 @@ def _track_page(
         "status_plain": resolved_plain or STATUS_PLAIN.get(issue.status, status_label),
         "handler": handler_role(issue),
         "events": events,
-        "photos": services.photos_of(issue),
+        "photos": [photo for photo in photos if not photo.is_after_repair],
+        "repair_photos": [photo for photo in photos if photo.is_after_repair],
         "can_add": can_add,
         "can_answer": can_answer,
         # Closed on the resident's own word, with or without a rating.
