@@ -309,6 +309,11 @@
             if (thisChoice === choice && file.type !== "image/webp" && broken.indexOf(file) === -1) {
               broken.push(file);
               show(problemsOf(files));
+              // No broken picture: its name and its Remove button stay.
+              URL.revokeObjectURL(img.src);
+              if (img.parentNode) {
+                img.parentNode.removeChild(img);
+              }
             }
           });
           img.src = URL.createObjectURL(file);
