@@ -17,7 +17,7 @@ from django.db.models.signals import post_delete, post_save
 from .models import KeywordRule
 
 CACHE_SECONDS = 30.0
-_cache: dict = {"at": float("-inf"), "phrases": ()}
+_cache: dict = {"at": float("-inf"), "phrases": (), "shown": {}}
 
 
 def normalize(text: str) -> str:
@@ -65,18 +65,23 @@ def _found(phrase: str, haystack: str, starts: frozenset[int], ends: frozenset[i
 def active_phrases() -> tuple[str, ...]:
     now = time.monotonic()
     if now - _cache["at"] > CACHE_SECONDS:
-        phrases = KeywordRule.objects.filter(is_active=True).values_list("phrase", flat=True)
+        phrases = list(KeywordRule.objects.filter(is_active=True).values_list("phrase", flat=True))
         _cache["phrases"] = tuple(p for p in (normalize(p) for p in phrases) if p)
+        # How a found phrase is written for staff: "gas leak", not the matching form "gasleak".
+        _cache["shown"] = {normalize(p): " ".join(unicodedata.normalize("NFKC", p).casefold().split()) for p in phrases}
         _cache["at"] = now
     return _cache["phrases"]
 
 
 def matches(text: str, phrases: tuple[str, ...] | None = None) -> list[str]:
-    """The phrases found in `text`, in the order of the rules, each once."""
+    """The phrases found in `text`, in the order of the rules, each once, as written (spaces
+    between words kept, case folded)."""
     haystack, starts, ends = _prepared(text)
     if not haystack:
         return []
-    return [p for p in (active_phrases() if phrases is None else phrases) if _found(p, haystack, starts, ends)]
+    candidates = active_phrases() if phrases is None else phrases
+    shown = _cache["shown"]
+    return [shown.get(p, p) for p in candidates if _found(p, haystack, starts, ends)]
 
 
 def invalidate(**kwargs) -> None:
