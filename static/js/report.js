@@ -377,6 +377,8 @@
     if (document.querySelector(".js-report-done")) {
       clearDraft();
     }
+    // Photos added to a report on its tracking page: the same checks, and each can be removed.
+    each(document.querySelectorAll(".js-photo-form"), checkPhotos);
   }
 
   if (document.readyState === "loading") {

@@ -133,3 +133,19 @@ def test_the_urgent_hint_reads_english_words_by_the_same_rule(world, live_server
     hint.wait_for(state="visible")
     shot(page, "report-urgent-hint-english")
     assert hint.bounding_box()["y"] + hint.bounding_box()["height"] <= PHONE_SCREEN["height"]
+
+
+def test_a_photo_chosen_to_add_on_the_tracking_page_can_be_removed_too(world, live_server, phone):
+    issue, token = factories.issue(world.loc, description="楼道灯不亮")
+    page = phone("en-US")
+    page.goto(f"{live_server.url}/t/{token}/")
+    page.set_input_files(
+        "#note input[name='photos']", [photo("a.jpg", jpeg((200, 0, 0))), photo("c.jpg", jpeg((0, 0, 200)))]
+    )
+    page.locator("#note .js-photo-previews li").nth(1).wait_for()
+    page.get_by_role("button", name="Remove photo a.jpg").click()
+    assert page.locator("#note .js-photo-previews li").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_SCREEN["width"]
+    page.locator("#note button[type='submit']").click()
+    page.locator(".message.success").wait_for()
+    assert IssuePhoto.objects.filter(issue=issue).count() == 1
