@@ -61,7 +61,7 @@ def remove_english_keywords(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("issues", "0012_issueevent_erased"),
+        ("issues", "0013_reference_counter_names"),
     ]
 
     operations = [
