@@ -6,9 +6,8 @@ import io
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
-from reportlab.pdfgen.canvas import Canvas
 
-from workstations.posters import draw_qr, register_font
+from workstations.posters import draw_qr, new_canvas, register_font, register_mono_font
 
 from .models import Activity
 
@@ -19,7 +18,7 @@ def poster_pdf(activity: Activity) -> bytes:
     centre = width / 2
     url = activity.public_url()
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
+    canvas = new_canvas(buffer, font)
     canvas.setTitle(activity.title)
     canvas.setFillColorRGB(0.1, 0.45, 0.25)
     canvas.rect(0, height - 130, width, 130, stroke=0, fill=1)
@@ -41,8 +40,8 @@ def poster_pdf(activity: Activity) -> bytes:
     draw_qr(canvas, url, centre - qr_size / 2, qr_y, qr_size)
     canvas.setFont(font, 12)
     canvas.drawCentredString(centre, qr_y - 28, _("No smartphone? Type this address:"))
-    canvas.setFont("Courier-Bold", 12)
-    canvas.drawCentredString(centre, qr_y - 48, url)
+    canvas.setFont(register_mono_font(font), 12)
+    canvas.drawCentredString(centre, qr_y - 48, url.split("://", 1)[-1])
     canvas.setFont(font, 16)
     canvas.drawCentredString(centre, 110, _("%(n)d seats") % {"n": activity.capacity})
     canvas.setFont(font, 18)

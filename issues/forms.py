@@ -198,12 +198,14 @@ RATING_CHOICES = [
 
 
 class ConfirmForm(forms.Form):
+    # Offered, never required: a resident who only says "solved" closes the report too.
     rating = forms.TypedChoiceField(
-        label=_("How happy are you with how it was handled?"),
+        label=_("How happy are you with how it was handled? (optional)"),
         choices=RATING_CHOICES,
         coerce=int,
+        empty_value=None,
+        required=False,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Please choose how happy you are, from 1 to 5.")},
     )
     comment = PlainTextField(
         label=_("Anything else to say? (optional)"),

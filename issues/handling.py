@@ -138,9 +138,11 @@ def arrive_issue(issue: Issue, *, actor, note: Note | str = "") -> Issue:
     return locked
 
 
-def resolve_issue(issue: Issue, *, actor, note: str, override_reason: str = "") -> Issue:
+def resolve_issue(issue: Issue, *, actor, note: str, override_reason: str = "", photos=()) -> Issue:
     """The assignee (or, for coordinated and community matters, staff) says it is done. Required
-    dispatches must be done first, unless staff override with `override_reason`."""
+    dispatches must be done first, unless staff override with `override_reason`. `photos`
+    (issues.photos.CleanPhoto, optional): taken after the repair; the resident sees them with
+    what was done."""
     note = require_text(note, _("Please say what was done."))
     with transaction.atomic():
         locked = lock(issue)
@@ -150,7 +152,10 @@ def resolve_issue(issue: Issue, *, actor, note: str, override_reason: str = "") 
             must_be_staff_or_assignee(actor, locked)
         allowed(locked, Action.RESOLVE)
         _dispatches_settled(locked, actor=actor, override_reason=override_reason)
+        if photos and locked.photos.count() + len(photos) > MAX_PHOTOS_PER_ISSUE:
+            raise IssueError(_("A report can have at most %(max)d photos in all.") % {"max": MAX_PHOTOS_PER_ISSUE})
         _record_override(locked, actor=actor, override_reason=override_reason)
+        save_photos(locked, photos, public=True, after_repair=True)
         locked.resolved_at, locked.resolution = timezone.now(), note
         transition(
             locked,

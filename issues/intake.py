@@ -79,12 +79,18 @@ def next_reference(location: Location, when: dt.datetime) -> str:
     return f"{prefix}-{value:04d}"
 
 
-def save_photos(issue: Issue, photos, *, public: bool) -> None:
+def save_photos(issue: Issue, photos, *, public: bool, after_repair: bool = False) -> None:
     """`photos`: issues.photos.CleanPhoto objects (already re-encoded, with their thumbnails).
     `public`: whether the event they come with is on the resident's timeline (a photo is shown
-    to the resident only then)."""
+    to the resident only then). `after_repair`: taken by the handler when resolving."""
     for photo in photos:
-        IssuePhoto.objects.create(issue=issue, image=photo.image, thumbnail=photo.thumbnail, is_public=public)
+        IssuePhoto.objects.create(
+            issue=issue,
+            image=photo.image,
+            thumbnail=photo.thumbnail,
+            is_public=public,
+            is_after_repair=after_repair,
+        )
 
 
 def _write_route_outbox(issue: Issue, now: dt.datetime) -> None:

@@ -2,6 +2,7 @@
 is, and who handles it (a role, never a person). One place, used by the tracking page and by
 the API's tracking endpoint."""
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy
 
 from .forms import KIND_LABELS
@@ -37,7 +38,27 @@ EVENT_PLAIN = {
     IssueEvent.Type.REOPENED: gettext_lazy("You said it is not solved yet."),
     IssueEvent.Type.RESIDENT_NOTE: gettext_lazy("You added something."),
     IssueEvent.Type.UNCONFIRMED: gettext_lazy("Closed without your answer, so without a rating."),
+    IssueEvent.Type.DISPATCHED: gettext_lazy("Sent to a department."),
+    IssueEvent.Type.DISPATCH_ACK: gettext_lazy("The department has taken it on."),
+    IssueEvent.Type.DISPATCH_DONE: gettext_lazy("The department has done its part."),
+    IssueEvent.Type.REASSIGNED: gettext_lazy("Another grid worker was given your report."),
+    IssueEvent.Type.HELD: gettext_lazy("On hold while we wait for an answer."),
+    IssueEvent.Type.RESUMED: gettext_lazy("Work on it goes on."),
+    IssueEvent.Type.TRIAGED: gettext_lazy("The workstation looked at it and decided who does what."),
+    IssueEvent.Type.COORDINATING: gettext_lazy("Several departments started working on it together."),
+    IssueEvent.Type.ADOPTED: gettext_lazy("The workstation took up your idea."),
+    IssueEvent.Type.STARTED: gettext_lazy("Work on your idea started."),
+    IssueEvent.Type.DECLINED: gettext_lazy("The workstation cannot take this up."),
+    IssueEvent.Type.MERGED: gettext_lazy("The same matter was already reported; it is followed there."),
+    IssueEvent.Type.MERGED_IN: gettext_lazy("Someone else reported the same matter; it is followed here."),
 }
+
+
+def event_plain(event: IssueEvent) -> str:
+    """The step in the resident's words: its own sentence, else its label written as a heading
+    (capitalised, as the sentences are), never a bare lowercase label."""
+    plain = EVENT_PLAIN.get(event.type)
+    return str(plain) if plain is not None else capfirst(str(event.get_type_display()))
 
 
 def handler_role(issue: Issue) -> str:

@@ -103,19 +103,26 @@ def add_resident_note(issue: Issue, *, note: str = "", photos=()) -> IssueEvent:
 # --- The resident's answer -----------------------------------------------------------------------
 
 
-def confirm_issue(issue: Issue, *, rating: int, comment: str = "") -> Issue:
-    """The resident confirms it is solved and rates the handling; this closes the loop."""
-    if rating not in range(1, 6):
+def confirm_issue(issue: Issue, *, rating: int | None = None, comment: str = "") -> Issue:
+    """The resident confirms it is solved, and may rate the handling (a rating is offered, never
+    required: without one the issue counts as solved but not in the satisfaction rate); this
+    closes the loop."""
+    if rating is not None and rating not in range(1, 6):
         raise IssueError(_("Please choose a rating from 1 to 5."))
+    comment = comment.strip()
+    if rating is None:
+        note = system_note(gettext_lazy("Solved, without a rating. %(comment)s"), comment=comment)
+    else:
+        note = system_note(gettext_lazy("Rated %(n)s of 5. %(comment)s"), n=rating, comment=comment)
     with transaction.atomic():
         locked = lock(issue)
-        locked.closed_at, locked.rating, locked.rating_comment = timezone.now(), rating, comment.strip()
+        locked.closed_at, locked.rating, locked.rating_comment = timezone.now(), rating, comment
         return transition(
             locked,
             Action.CONFIRM,
             actor=None,
             event_type=IssueEvent.Type.CONFIRMED,
-            note=system_note(gettext_lazy("Rated %(n)s of 5. %(comment)s"), n=rating, comment=comment.strip()),
+            note=note,
             fields=["closed_at", "rating", "rating_comment"],
         )
 

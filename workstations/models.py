@@ -13,6 +13,23 @@ def new_qr_token() -> str:
     return secrets.token_urlsafe(16)
 
 
+# The address printed under a poster's QR code, for a phone that cannot scan: a short code in
+# Crockford's base32 (no I, L, O, U; read case-insensitively), 8 characters = 40 random bits.
+# It goes with the QR token: rotating the code gives a new one, revoking stops both.
+SHORT_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+SHORT_CODE_LENGTH = 8
+
+
+def new_short_code() -> str:
+    return "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(SHORT_CODE_LENGTH))
+
+
+def normalize_short_code(typed: str) -> str:
+    """What a person typed ("7kq2-m9xd", "7KQ2 M9XD", an O for a 0) as the stored code."""
+    code = "".join(typed.split()).replace("-", "").upper()
+    return code.translate(str.maketrans("OIL", "011"))
+
+
 class District(models.Model):
     """A 区, e.g. 徐汇区: what a district-level supervisor oversees."""
 
@@ -106,6 +123,9 @@ class Location(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.LANE)
     address = models.CharField(_("address"), max_length=200, blank=True)
     qr_token = models.CharField(_("QR token"), max_length=64, unique=True, default=new_qr_token, editable=False)
+    short_code = models.CharField(
+        _("short code"), max_length=SHORT_CODE_LENGTH, unique=True, default=new_short_code, editable=False
+    )
     # Set when staff switch the current code off (a fake sticker, abuse); a rotation clears it.
     qr_revoked_at = models.DateTimeField(_("QR code revoked at"), null=True, blank=True, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
@@ -124,6 +144,18 @@ class Location(models.Model):
     def report_url(self) -> str:
         return settings.SITE_URL + self.report_path()
 
+    @property
+    def short_code_display(self) -> str:
+        """The short code as printed: two groups of four ("7KQ2-M9XD")."""
+        half = SHORT_CODE_LENGTH // 2
+        return f"{self.short_code[:half]}-{self.short_code[half:]}"
+
+    def typed_url(self) -> str:
+        """The address printed under the QR code, to type: no scheme (browsers add it), the
+        short code (/k/<code> leads to the QR code's own address, whatever state it is in)."""
+        host = settings.SITE_URL.split("://", 1)[-1]
+        return f"{host}{reverse('short_code', args=[self.short_code_display])}"
+
 
 class RetiredQRCode(models.Model):
     """A location's former QR token after a rotation. Until `valid_until` the old poster still
@@ -132,6 +164,8 @@ class RetiredQRCode(models.Model):
 
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="retired_codes")
     token = models.CharField(_("QR token"), max_length=64, unique=True)
+    # The short code printed with it (empty for codes replaced before short codes existed).
+    short_code = models.CharField(_("short code"), max_length=SHORT_CODE_LENGTH, unique=True, null=True, blank=True)
     retired_at = models.DateTimeField(_("replaced at"))
     valid_until = models.DateTimeField(_("old posters work until"))
 

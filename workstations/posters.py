@@ -3,7 +3,10 @@
 The QR code is drawn as vector squares, so it stays sharp at any print size, with error
 correction H so a weathered or partly covered poster still scans. Chinese text needs an embedded
 TrueType font (ReportLab cannot embed CFF/OpenType-CFF fonts such as Noto CJK); without one the
-text falls back to a font the viewer supplies; see README.
+text falls back to a font the viewer supplies; see README. Every font a poster names is embedded
+when that font is installed (`pdffonts` lists none with emb = no): no base-14 font (Helvetica,
+Courier) is used, not even as the canvas's initial font. The address printed under the code is
+the short one to type (Location.typed_url), the code itself carries the full report URL.
 """
 
 import io
@@ -60,6 +63,31 @@ def register_font() -> str:
     return FONT_NAME
 
 
+MONO_FONT_NAME = "MinqingMono"
+MONO_FONT_CANDIDATES = [
+    "/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationMono-Bold.ttf",
+]
+
+
+def register_mono_font(text_font: str) -> str:
+    """The font of the address to type: an embedded TrueType monospace (0 and O, 1 and l told
+    apart), else the poster's own font. Never a PDF base-14 font such as Courier, which is not
+    embedded and which print shops' preflight refuses."""
+    path = next((c for c in MONO_FONT_CANDIDATES if Path(c).exists()), None)
+    if path is None:
+        return text_font
+    if MONO_FONT_NAME not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(MONO_FONT_NAME, path))
+    return MONO_FONT_NAME
+
+
+def new_canvas(out: BinaryIO, font: str) -> Canvas:
+    """An A4 canvas whose initial font is the poster's own: ReportLab's default (Helvetica) would
+    otherwise be named in every page, not embedded."""
+    return Canvas(out, pagesize=A4, pageCompression=1, initialFontName=font, initialFontSize=12)
+
+
 def qr_matrix(data: str) -> list[list[bool]]:
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_H, border=0)
     code.add_data(data)
@@ -92,7 +120,7 @@ def draw_poster(canvas: Canvas, location: Location) -> None:
     font = register_font()
     width, height = A4
     workstation = location.grid.neighbourhood.workstation
-    url = location.report_url()
+    url = location.report_url()  # the QR code's; the printed one is location.typed_url()
     centre = width / 2
 
     canvas.setFillColorRGB(0.75, 0.1, 0.1)
@@ -114,8 +142,8 @@ def draw_poster(canvas: Canvas, location: Location) -> None:
 
     canvas.setFont(font, 12)
     canvas.drawCentredString(centre, qr_y - 28, _("No smartphone? Type this address:"))
-    canvas.setFont("Courier-Bold", 13)
-    canvas.drawCentredString(centre, qr_y - 48, url)
+    canvas.setFont(register_mono_font(font), 18)
+    canvas.drawCentredString(centre, qr_y - 54, location.typed_url())
 
     canvas.setFont(font, 18)
     canvas.drawCentredString(centre, 120, workstation.name)
@@ -134,7 +162,7 @@ TITLE = "民情快办 · 扫码反映"
 
 def _render_batch(locations: list[Location]) -> bytes:
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
+    canvas = new_canvas(buffer, register_font())
     canvas.setTitle(TITLE)
     for location in locations:
         draw_poster(canvas, location)

@@ -13,7 +13,17 @@ from django.utils import timezone
 from minqing import rows
 
 from . import duty
-from .models import Grid, Location, LocationEvent, RetiredQRCode, ScanCount, new_qr_token
+from .models import (
+    SHORT_CODE_LENGTH,
+    Grid,
+    Location,
+    LocationEvent,
+    RetiredQRCode,
+    ScanCount,
+    new_qr_token,
+    new_short_code,
+    normalize_short_code,
+)
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -78,6 +88,19 @@ def resolve_qr_token(token: str, *, now: dt.datetime | None = None) -> tuple[Loc
     return location, QRState.REPLACED
 
 
+def token_for_short_code(typed: str) -> str | None:
+    """The QR token a poster's short code stands for: the location's current one, else the
+    replaced token printed with it (whose own address then says what it leads to). None when no
+    poster has this code. At most two indexed lookups."""
+    code = normalize_short_code(typed)
+    if len(code) != SHORT_CODE_LENGTH:
+        return None
+    token = Location.objects.filter(short_code=code).values_list("qr_token", flat=True).first()
+    if token is None:
+        token = RetiredQRCode.objects.filter(short_code=code).values_list("token", flat=True).first()
+    return token
+
+
 def _add_scan(location_id: int, day: dt.date, field: str) -> int:
     """The day's counter plus one. Plain SQL: every scan runs it, and the ORM would build the
     same statement anew each time (see minqing.rows). Returns the rows changed (0: no row yet)."""
@@ -121,10 +144,12 @@ def rotate_qr(
         loc = Location.objects.select_for_update().get(pk=location.pk)
         now = timezone.now()
         valid_until = now if loc.qr_revoked_at else now + grace
-        RetiredQRCode.objects.create(location=loc, token=loc.qr_token, retired_at=now, valid_until=valid_until)
-        loc.qr_token = new_qr_token()
+        RetiredQRCode.objects.create(
+            location=loc, token=loc.qr_token, short_code=loc.short_code, retired_at=now, valid_until=valid_until
+        )
+        loc.qr_token, loc.short_code = new_qr_token(), new_short_code()
         loc.qr_revoked_at = None
-        loc.save(update_fields=["qr_token", "qr_revoked_at"])
+        loc.save(update_fields=["qr_token", "short_code", "qr_revoked_at"])
         LocationEvent.objects.create(
             location=loc, type=LocationEvent.Type.ROTATED, actor=actor, note=note, old_code_valid_until=valid_until
         )

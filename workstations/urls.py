@@ -3,6 +3,9 @@ from django.urls import path
 from .views import duty, locations, qr
 
 urlpatterns = [
+    # Typed from a poster (Location.typed_url), with or without the trailing slash.
+    path("k/<str:code>", qr.short_code_entry, name="short_code"),
+    path("k/<str:code>/", qr.short_code_entry),
     path("staff/locations/", locations.staff_locations, name="staff_locations"),
     path("staff/locations/<int:pk>/", locations.location_detail, name="location_detail"),
     path("staff/locations/<int:pk>/qr.png", qr.location_qr, name="location_qr"),

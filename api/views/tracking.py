@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from issues import services
 from issues.lifecycle import Status
-from issues.plain import EVENT_PLAIN, STATUS_PLAIN, handler_role, kind_label
+from issues.plain import STATUS_PLAIN, event_plain, handler_role, kind_label
 
 from ..exceptions import refusal_responses
 from ..throttles import AnonThrottle
@@ -31,7 +31,7 @@ class PublicEventSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
     def get_text(self, event) -> str:
-        return str(EVENT_PLAIN.get(event.type) or event.get_type_display())
+        return event_plain(event)
 
 
 class TrackingSerializer(serializers.Serializer):

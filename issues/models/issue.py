@@ -286,6 +286,9 @@ class IssuePhoto(models.Model):
     # A photo belongs to the event it came with: the resident's own and the report's are shown on
     # the tracking page; those of an internal staff or worker note are not.
     is_public = models.BooleanField(_("shown to the resident"), default=False)
+    # Taken by the handler when resolving ("after the repair"): the resident sees it with what was
+    # done, not among their own photos.
+    is_after_repair = models.BooleanField(_("after the repair"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -293,7 +293,7 @@ SIMPLE = {
     ),
     "resolve": (
         lambda r, i, a: services.resolve_issue(
-            i, actor=a, note=_post(r, "note"), override_reason=_post(r, "override_reason")
+            i, actor=a, note=_post(r, "note"), override_reason=_post(r, "override_reason"), photos=photos_from(r)
         ),
         gettext_lazy("Resolved. The resident can now confirm it."),
     ),

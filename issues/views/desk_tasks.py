@@ -186,8 +186,11 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _task_page(request, _my_task(request, pk))
 
 
-def _task_page(request: HttpRequest, issue: Issue, *, note_text: str = "", status: int = 200) -> HttpResponse:
-    """The task; `note_text`: a refused note's words, kept in its field (issue 14)."""
+def _task_page(
+    request: HttpRequest, issue: Issue, *, note_text: str = "", resolve_text: str = "", status: int = 200
+) -> HttpResponse:
+    """The task; `note_text` / `resolve_text`: a refused note's or resolution's words, kept in
+    their field (issue 14)."""
     issue = _decorate(issue, timezone.now())
     allowed = set(allowed_actions(issue.status, issue.kind))
     waiting_for = ""
@@ -213,6 +216,7 @@ def _task_page(request: HttpRequest, issue: Issue, *, note_text: str = "", statu
             "waiting_for": waiting_for,
             "resident_phone": services.shown_phone(issue, request.user),
             "note_text": note_text,
+            "resolve_text": resolve_text,
         },
         status=status,
     )
@@ -259,7 +263,7 @@ def _run(request: HttpRequest, issue: Issue, action: str) -> str:
     note = post.get("note", "")
     if len(note) > RESOLUTION_MAX_LENGTH:
         raise services.IssueError(_("Please keep the note under %(n)s characters.") % {"n": RESOLUTION_MAX_LENGTH})
-    services.resolve_issue(issue, actor=user, note=note)
+    services.resolve_issue(issue, actor=user, note=note, photos=photos_from(request))
     return _("Resolved. The resident can now confirm it on their tracking page.")
 
 
@@ -272,6 +276,8 @@ def task_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     done = attempt(request, lambda: _run(request, issue, action))
     if not done and action == "note":  # the words stay on the page, beside the reason
         return _task_page(request, _my_task(request, pk), note_text=request.POST.get("note", ""), status=400)
+    if not done and action == Action.RESOLVE:  # a refused photo: what was done stays written
+        return _task_page(request, _my_task(request, pk), resolve_text=request.POST.get("note", ""), status=400)
     # Handed back or sent for coordination: no longer mine, back to the list.
     still_mine = Issue.objects.filter(pk=issue.pk, assignee_id=request.user.pk).exists()
     return see_other(reverse("task_detail", args=[issue.pk]) if still_mine else reverse("tasks"))

@@ -27,8 +27,8 @@ from .. import extensions, keywords, ratelimit, services
 from .. import faq as faq_index
 from ..forms import ConfirmForm, NoteForm, ReopenForm, ReportForm
 from ..lifecycle import IllegalTransition, Status
-from ..models import Issue
-from ..plain import EVENT_PLAIN, STATUS_PLAIN, done_sentences, handler_role, kind_label
+from ..models import Issue, IssueEvent
+from ..plain import STATUS_PLAIN, done_sentences, event_plain, handler_role, kind_label
 
 HOUR = 3600
 MINUTE = 60
@@ -197,9 +197,10 @@ def _track_page(
     events = services.public_events(issue)
     resolved_plain, done_steps = done_sentences(issue, events)
     for event in events:
-        event.plain = done_steps.get(event.pk) or EVENT_PLAIN.get(event.type) or event.get_type_display()
+        event.plain = done_steps.get(event.pk) or event_plain(event)
     can_add, can_answer = issue.is_open, issue.status == Status.RESOLVED
     status_label = issue.get_status_display()
+    photos = services.photos_of(issue)
     note_form = (note_form or NoteForm()) if can_add else None
     context = {
         "issue": issue,
@@ -211,9 +212,12 @@ def _track_page(
         "status_plain": resolved_plain or STATUS_PLAIN.get(issue.status, status_label),
         "handler": handler_role(issue),
         "events": events,
-        "photos": services.photos_of(issue),
+        "photos": [photo for photo in photos if not photo.is_after_repair],
+        "repair_photos": [photo for photo in photos if photo.is_after_repair],
         "can_add": can_add,
         "can_answer": can_answer,
+        # Closed on the resident's own word, with or without a rating.
+        "confirmed": issue.status == Status.CLOSED and any(e.type == IssueEvent.Type.CONFIRMED for e in events),
         "confirm_days": settings.RESIDENT_CONFIRM_DAYS,
         # Only the forms the page shows are built.
         "note_form": note_form,

@@ -54,15 +54,24 @@
   function setUp() {
     setUpChoices();
     var buttons = document.querySelectorAll(".js-large-text");
+    // The switch says what it is now and how to undo it ("Large text on · undo"),
+    // not the same words in both states.
+    function showState(button, on) {
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      var label = on ? button.dataset.labelOn : button.dataset.labelOff;
+      if (label) {
+        button.textContent = label;
+      }
+    }
     Array.prototype.forEach.call(buttons, function (button) {
       button.hidden = false;
-      button.setAttribute("aria-pressed", root.classList.contains("large-text") ? "true" : "false");
+      showState(button, root.classList.contains("large-text"));
       button.addEventListener("click", function () {
         var on = !root.classList.contains("large-text");
         root.classList.toggle("large-text", on);
         remember(on);
         Array.prototype.forEach.call(buttons, function (b) {
-          b.setAttribute("aria-pressed", on ? "true" : "false");
+          showState(b, on);
         });
       });
     });

@@ -105,9 +105,52 @@
   }
 
   // 3. "This sounds urgent": the keyword rules of the admin, matched as the resident types.
-  function normalize(text) {
+  // The same rule as issues/keywords.py: spaces, width and case aside, and a phrase in Latin
+  // letters ("gas leak", "fire") must be whole words ("fire" is not in "fireworks").
+  function latin(ch) {
+    return /^[a-z0-9]$/i.test(ch || "");
+  }
+
+  function prepared(text) {
     var t = text.normalize ? text.normalize("NFKC") : text;
-    return t.toLowerCase().replace(/\s+/g, "");
+    t = t.toLowerCase();
+    var folded = "";
+    var starts = {};
+    var ends = {};
+    var previous = " ";
+    for (var i = 0; i < t.length; i++) {
+      var ch = t.charAt(i);
+      if (latin(previous) && !latin(ch)) {
+        ends[folded.length] = true;
+      }
+      if (/\s/.test(ch)) {
+        previous = " ";
+        continue;
+      }
+      if (latin(ch) && !latin(previous)) {
+        starts[folded.length] = true;
+      }
+      folded += ch;
+      previous = ch;
+    }
+    if (latin(previous)) {
+      ends[folded.length] = true;
+    }
+    return { text: folded, starts: starts, ends: ends };
+  }
+
+  function found(phrase, haystack) {
+    if (!latin(phrase.charAt(0))) {
+      return haystack.text.indexOf(phrase) !== -1;
+    }
+    var at = haystack.text.indexOf(phrase);
+    while (at !== -1) {
+      if (haystack.starts[at] && (haystack.ends[at + phrase.length] || !latin(phrase.charAt(phrase.length - 1)))) {
+        return true;
+      }
+      at = haystack.text.indexOf(phrase, at + 1);
+    }
+    return false;
   }
 
   function urgentHint(form) {
@@ -124,11 +167,11 @@
       return;
     }
     function check() {
-      var value = normalize(text.value);
-      var found = words.some(function (w) {
-        return w && value.indexOf(w) !== -1;
+      var value = prepared(text.value);
+      var hit = words.some(function (w) {
+        return w && found(w, value);
       });
-      hint.hidden = !found || urgent.checked;
+      hint.hidden = !hit || urgent.checked;
     }
     text.addEventListener("input", check);
     form.addEventListener("change", check);
@@ -155,8 +198,18 @@
     update();
   }
 
-  // 4. Photos: count, size and type are checked here, before a slow upload; previews shown.
+  // 4. Photos: count, size and type are checked here, before a slow upload; each chosen photo
+  //    is shown with a "Remove" button (the picker itself can only choose again).
   var ACCEPTED = ["image/jpeg", "image/png", "image/webp", "image/heic", "image/heif"];
+
+  // Can a page set a file input's files? (DataTransfer: Chrome 60+, Safari 14.1+.)
+  function canSetFiles() {
+    try {
+      return typeof DataTransfer === "function" && !!new DataTransfer().items;
+    } catch (e) {
+      return false;
+    }
+  }
 
   function checkPhotos(form) {
     var input = form.querySelector("input[type='file'][name='photos']");
@@ -167,7 +220,15 @@
     }
     var maxPhotos = parseInt(form.dataset.maxPhotos || "6", 10);
     var maxBytes = parseInt(form.dataset.maxBytes || "10485760", 10);
+    var removable = canSetFiles();
     var choice = 0; // which choice of files the previews belong to
+    var broken = []; // files the browser could not draw, in this choice
+
+    if (removable) {
+      each(form.querySelectorAll(".js-photo-choose-again"), function (p) {
+        p.hidden = true;
+      });
+    }
 
     function show(problems) {
       box.textContent = "";
@@ -190,10 +251,8 @@
       input.setAttribute("aria-describedby", described.join(" "));
     }
 
-    input.addEventListener("change", function () {
+    function problemsOf(files) {
       var problems = [];
-      var files = Array.prototype.slice.call(input.files || []);
-      var thisChoice = ++choice;
       if (files.length > maxPhotos) {
         problems.push(form.dataset.msgTooMany);
       }
@@ -203,37 +262,102 @@
           problems.push(form.dataset.msgWrongType + " " + file.name);
         } else if (file.size > maxBytes) {
           problems.push(form.dataset.msgTooLarge + " " + file.name);
+        } else if (broken.indexOf(file) !== -1) {
+          problems.push(form.dataset.msgWrongType + " " + file.name);
         }
       });
-      show(problems);
-      if (previews && window.URL && URL.createObjectURL) {
-        each(previews.querySelectorAll("img"), function (img) {
-          URL.revokeObjectURL(img.src);
-        });
-        previews.textContent = "";
-        if (!problems.length) {
-          files.forEach(function (file) {
-            if (/^image\/(jpeg|png|webp)$/.test(file.type)) {
-              var li = document.createElement("li");
-              var img = document.createElement("img");
-              img.className = "thumb";
-              img.alt = "";
-              // A file named .jpg that is no picture (the browser cannot draw it): say so now,
-              // not after a slow upload. Not for WebP, which some old phones cannot draw.
-              img.addEventListener("error", function () {
-                if (thisChoice === choice && file.type !== "image/webp") {
-                  problems.push(form.dataset.msgWrongType + " " + file.name);
-                  show(problems);
-                  previews.removeChild(li);
-                }
-              });
-              img.src = URL.createObjectURL(file);
-              li.appendChild(img);
-              previews.appendChild(li);
+      return problems;
+    }
+
+    function setFiles(files) {
+      var transfer = new DataTransfer();
+      files.forEach(function (file) {
+        transfer.items.add(file);
+      });
+      input.files = transfer.files;
+    }
+
+    function removeButton(label, onClick) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "button button-small photo-remove";
+      button.textContent = form.dataset.msgRemove || "Remove";
+      button.setAttribute("aria-label", label);
+      button.addEventListener("click", onClick);
+      return button;
+    }
+
+    function draw(files) {
+      if (!previews) {
+        return;
+      }
+      var thisChoice = ++choice;
+      each(previews.querySelectorAll("img"), function (img) {
+        URL.revokeObjectURL(img.src);
+      });
+      previews.textContent = "";
+      files.forEach(function (file, index) {
+        var li = document.createElement("li");
+        li.className = "photo-chosen";
+        if (window.URL && URL.createObjectURL && /^image\/(jpeg|png|webp)$/.test(file.type)) {
+          var img = document.createElement("img");
+          img.className = "thumb";
+          img.alt = "";
+          // A file named .jpg that is no picture (the browser cannot draw it): say so now,
+          // not after a slow upload. Not for WebP, which some old phones cannot draw.
+          img.addEventListener("error", function () {
+            if (thisChoice === choice && file.type !== "image/webp" && broken.indexOf(file) === -1) {
+              broken.push(file);
+              show(problemsOf(files));
+              // No broken picture: its name and its Remove button stay.
+              URL.revokeObjectURL(img.src);
+              if (img.parentNode) {
+                img.parentNode.removeChild(img);
+              }
             }
           });
+          img.src = URL.createObjectURL(file);
+          li.appendChild(img);
         }
+        var name = document.createElement("span");
+        name.className = "photo-name";
+        name.textContent = file.name;
+        li.appendChild(name);
+        if (removable) {
+          li.appendChild(
+            removeButton((form.dataset.msgRemovePhoto || "Remove photo") + " " + file.name, function () {
+              var kept = files.slice(0, index).concat(files.slice(index + 1));
+              setFiles(kept);
+              update(kept);
+              input.focus();
+            })
+          );
+        }
+        previews.appendChild(li);
+      });
+      if (!removable && files.length) {
+        // An old browser: all the photos can still go at once.
+        var li = document.createElement("li");
+        li.appendChild(
+          removeButton(form.dataset.msgRemoveAll || "Remove all photos", function () {
+            input.value = "";
+            update([]);
+            input.focus();
+          })
+        );
+        li.lastChild.textContent = form.dataset.msgRemoveAll || "Remove all photos";
+        previews.appendChild(li);
       }
+    }
+
+    function update(files) {
+      show(problemsOf(files));
+      draw(files);
+    }
+
+    input.addEventListener("change", function () {
+      broken = [];
+      update(Array.prototype.slice.call(input.files || []));
     });
   }
 
@@ -253,6 +377,8 @@
     if (document.querySelector(".js-report-done")) {
       clearDraft();
     }
+    // Photos added to a report on its tracking page: the same checks, and each can be removed.
+    each(document.querySelectorAll(".js-photo-form"), checkPhotos);
   }
 
   if (document.readyState === "loading") {

@@ -43,7 +43,7 @@ def test_the_poster_carries_the_names_in_chinese_with_an_embedded_font():
     assert "民情快办" in text
     assert location.name in text
     assert location.grid.neighbourhood.workstation.name in text
-    assert location.report_url() in text
+    assert location.typed_url() in text  # the short address to type; the code carries the full one
     assert b"FontFile2" in out.getvalue()  # the TrueType font is embedded, not referenced
 
 

@@ -218,7 +218,7 @@ def test_the_poster_print_view_offers_a4_and_a5_without_inline_styles(world):
         assert ("css/poster-a5.css" in page) == (size == "a5")
         assert "民情快办 · 扫码反映" in page
         assert world.loc.name in page and world.ws.name in page and world.ws.phone in page
-        assert world.loc.report_url() in page
+        assert world.loc.typed_url() in page  # the short address to type (issue 18, item 21)
 
 
 def test_the_locations_page_runs_a_fixed_number_of_queries(world, django_assert_max_num_queries):

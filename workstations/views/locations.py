@@ -144,7 +144,7 @@ def location_poster(request: HttpRequest, pk: int) -> HttpResponse:
         "size": size,
         "sizes": POSTER_SIZES,
         "poster_language": language,
-        "url": location.report_url(),
+        "url": location.typed_url(),
     }
     return render(request, "workstations/poster.html", context)
 

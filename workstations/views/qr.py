@@ -4,13 +4,14 @@ code images staff download."""
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from .. import scope
 from ..models import Location
 from ..qr import qr_png, qr_svg
-from ..services import QRState, record_scan, resolve_qr_token
+from ..services import QRState, record_scan, resolve_qr_token, token_for_short_code
 
 
 def qr_entry(request: HttpRequest, token: str) -> tuple[Location, HttpResponse | None]:
@@ -38,6 +39,16 @@ def qr_entry(request: HttpRequest, token: str) -> tuple[Location, HttpResponse |
     if counting:
         record_scan(location)
     return location, None
+
+
+@require_safe
+def short_code_entry(request: HttpRequest, code: str) -> HttpResponse:
+    """/k/<code>: the address typed from a poster (Location.typed_url) leads to its QR code's own
+    address, which counts the scan and knows whether the code is current, replaced or stopped."""
+    token = token_for_short_code(code)
+    if token is None:
+        raise Http404
+    return HttpResponseRedirect(reverse("report", args=[token]))
 
 
 def _location_code(request: HttpRequest, pk: int) -> Location:
