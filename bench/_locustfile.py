@@ -44,7 +44,11 @@ class Resident(HttpUser):
         # to itself, so it is sent by hand, as a browser behind the TLS proxy would send it.
         cookie = form.cookies.get("csrftoken") or self.client.cookies.get("csrftoken", "")
         data = {"csrfmiddlewaretoken": csrf.group(1), "idempotency_key": key.group(1), "description": DESCRIPTION}
-        files = {"photos": ("photo.jpg", PHOTO, "image/jpeg")} if photo else {"photos": ("", b"", "application/octet-stream")}
+        files = (
+            {"photos": ("photo.jpg", PHOTO, "image/jpeg")}
+            if photo
+            else {"photos": ("", b"", "application/octet-stream")}
+        )
         name = "POST report 2MB photo" if photo else "POST report text"
         with self.client.post(
             path,
