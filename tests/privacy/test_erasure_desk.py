@@ -110,3 +110,9 @@ def test_others_are_refused(world, reports, who):
 def test_someone_not_logged_in_is_sent_to_the_login_page(db):
     response = Client().get(URL)
     assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_the_desk_menu_links_the_erasure_desk_for_a_station_head_only(world):
+    link = f'href="{URL}"'
+    assert link in client_for(world.head).get(reverse("staff_dashboard")).content.decode()
+    assert link not in client_for(world.staff).get(reverse("staff_dashboard")).content.decode()
