@@ -337,6 +337,7 @@ def main() -> None:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "false",
         "RATELIMIT_ENABLE": "false",
+        "NOTIFY_SMS_CHANNEL": "log",  # production refuses an unchosen SMS channel
         "VAR_DIR": str(scratch / "var"),
     }
     floor_env = {

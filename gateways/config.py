@@ -1,7 +1,9 @@
 """What each gateway needs from the environment, checked when settings load (no Django import).
 
 A production server (DEBUG off) that names a real gateway in NOTIFY_CHANNELS but lacks one of its
-variables refuses to start and names the variable; the logging channels need nothing.
+variables refuses to start and names the variable; the logging channels need nothing. It must also
+say which SMS channel it uses: with NOTIFY_SMS_CHANNEL unset it refuses too, since residents would
+silently get no SMS; `NOTIFY_SMS_CHANNEL=log` chooses the logging channel on purpose.
 """
 
 from collections.abc import Mapping
@@ -38,6 +40,15 @@ def missing_variables(channels: Mapping[str, str], environ: Mapping[str, str]) -
         for variable in REQUIRED_ENV.get(path, ())
         if not environ.get(variable, "").strip()
     ]
+
+
+def refuse_unchosen_sms_channel(environ: Mapping[str, str]) -> None:
+    """Production only: an SMS channel must be named, the logging one included."""
+    if not environ.get("NOTIFY_SMS_CHANNEL", "").strip():
+        raise ImproperlyConfigured(
+            "NOTIFY_SMS_CHANNEL must be set when DEBUG is off: alibaba or tencent to send residents "
+            "their SMS, or log to only write them to the log (on purpose: residents then get none)."
+        )
 
 
 def refuse_missing_credentials(channels: Mapping[str, str], environ: Mapping[str, str]) -> None:

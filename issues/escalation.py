@@ -371,6 +371,7 @@ def sla_sweep(*, now: dt.datetime | None = None, batch: int | None = None) -> di
     late = _sweep_dispatches(now, batch=batch)
     resent = resend.resend_outbox(now, batch=batch)
     redelivered = resend.redeliver(now, batch=batch)
+    photos_stored = resend.store_pending_photos(now, batch=batch)
     # Other apps' deadlines (settings.SLA_SWEEP_STEPS: dotted paths of functions taking `now`
     # and `batch`, returning counts): the core names no app, the setting does.
     extra: dict[str, int] = {}
@@ -383,5 +384,6 @@ def sla_sweep(*, now: dt.datetime | None = None, batch: int | None = None) -> di
         "dispatches_late": late,
         "resent": resent,
         "redelivered": redelivered,
+        "photos_stored": photos_stored,
         "more": int(max(issues["claimed"], late, resent, *extra.values(), 0) >= batch),
     }

@@ -9,6 +9,7 @@ reference number, the photos, and the outbox row that promises its routing (publ
 commit: issues.publish; re-published by the sweep if the broker was down)."""
 
 import datetime as dt
+import logging
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
@@ -29,14 +30,17 @@ from .models import (
     IssuePhoto,
     Kind,
     Outbox,
+    PendingPhoto,
     Priority,
     ReferenceCounter,
     hash_token,
 )
 from .notes import system_note
+from .photos import STORAGE_ERRORS
 from .transitions import IssueError, record
 
 MAX_PHOTOS_PER_ISSUE = 12
+log = logging.getLogger(__name__)
 
 
 def _active_categories() -> list[tuple[Category, list[str]]]:
@@ -79,18 +83,58 @@ def next_reference(location: Location, when: dt.datetime) -> str:
     return f"{prefix}-{value:04d}"
 
 
-def save_photos(issue: Issue, photos, *, public: bool, after_repair: bool = False) -> None:
+def save_photos(issue: Issue, photos, *, public: bool, after_repair: bool = False) -> int:
     """`photos`: issues.photos.CleanPhoto objects (already re-encoded, with their thumbnails).
     `public`: whether the event they come with is on the resident's timeline (a photo is shown
-    to the resident only then). `after_repair`: taken by the handler when resolving."""
+    to the resident only then). `after_repair`: taken by the handler when resolving.
+
+    When the media store does not answer, the report is not lost with its photo: the photo's
+    bytes wait in the database (PendingPhoto) until the SLA sweep stores them, and an internal
+    event tells staff. Returns how many photos wait (also left on `issue.photos_waiting`)."""
+    waiting: list[PendingPhoto] = []
+    error: BaseException | None = None
     for photo in photos:
-        IssuePhoto.objects.create(
-            issue=issue,
-            image=photo.image,
-            thumbnail=photo.thumbnail,
-            is_public=public,
-            is_after_repair=after_repair,
+        try:
+            with transaction.atomic():
+                IssuePhoto.objects.create(
+                    issue=issue,
+                    image=photo.image,
+                    thumbnail=photo.thumbnail,
+                    is_public=public,
+                    is_after_repair=after_repair,
+                )
+        except STORAGE_ERRORS as exc:
+            error = exc
+            log.warning("media store failed for a photo of %s; kept for the sweep", issue.reference, exc_info=True)
+            waiting.append(
+                PendingPhoto(
+                    issue=issue,
+                    image=_bytes(photo.image),
+                    thumbnail=_bytes(photo.thumbnail),
+                    is_public=public,
+                    is_after_repair=after_repair,
+                    retry_after=timezone.now(),
+                    last_error=str(error)[:300],
+                )
+            )
+    if waiting:
+        PendingPhoto.objects.bulk_create(waiting)
+        note = system_note(
+            gettext_lazy(
+                "%(n)d photo(s) could not be stored: the media store did not answer (%(error)s). "
+                "They are kept with the report and stored as soon as the store answers again."
+            ),
+            n=len(waiting),
+            error=str(error)[:200],
         )
+        record(issue, IssueEvent.Type.FLAGGED, note=note, public=False)
+    issue.photos_waiting = len(waiting)
+    return len(waiting)
+
+
+def _bytes(content) -> bytes:
+    content.seek(0)
+    return content.read()
 
 
 def _write_route_outbox(issue: Issue, now: dt.datetime) -> None:

@@ -55,6 +55,17 @@ else:
     ACCEPTED_TYPES += ["image/heic", "image/heif"]
 
 
+# What a media store raises when it does not answer: the disk (OSError), or an S3 API
+# (botocore: no connection, a time-out, a 5xx answer). A photo that meets one of these waits in
+# the database for the sweep (issues.intake.save_photos, issues.resend.store_pending_photos).
+try:
+    from botocore.exceptions import BotoCoreError, ClientError
+except ImportError:  # pragma: no cover - django-storages' S3 backend not installed
+    STORAGE_ERRORS: tuple[type[BaseException], ...] = (OSError,)
+else:
+    STORAGE_ERRORS = (OSError, BotoCoreError, ClientError)
+
+
 @dataclass(frozen=True)
 class CleanPhoto:
     image: ContentFile

@@ -21,10 +21,20 @@ def resend_after() -> dt.timedelta:
     return dt.timedelta(seconds=settings.OUTBOX_RESEND_AFTER_SECONDS)
 
 
+def _task(task_name: str):
+    """The registered task of this name. A worker registers every app's tasks when it starts; a
+    web process (gunicorn) or a management command imports no tasks module (nothing below the
+    tasks imports them), so the first publish there loads them the way the worker does."""
+    tasks = current_app.tasks
+    if task_name not in tasks:
+        current_app.loader.import_default_modules()
+    return tasks[task_name]
+
+
 def send(task_name: str, args: list) -> bool:
     """Publish one message; False (logged) if the broker refused it."""
     try:
-        current_app.tasks[task_name].apply_async(args=args, retry=False)
+        _task(task_name).apply_async(args=args, retry=False)
     except Exception:  # noqa: BLE001 - any broker failure; the database is the record
         logger.warning("could not publish %s%s; the sweep will retry", task_name, args, exc_info=True)
         return False

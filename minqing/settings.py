@@ -11,7 +11,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from gateways.config import refuse_missing_credentials, sms_channel_path
+from gateways.config import refuse_missing_credentials, refuse_unchosen_sms_channel, sms_channel_path
 from minqing.log import refusal_in_one_line
 from minqing.media import default_storage as media_storage
 from observability.logs import log_formatters
@@ -298,6 +298,7 @@ NOTIFY_CHANNELS = {
     "dingtalk": "gateways.robots.DingTalkRobotChannel",
 }
 if not DEBUG:
+    refuse_unchosen_sms_channel(os.environ)
     refuse_missing_credentials(NOTIFY_CHANNELS, os.environ)
 # A resolved issue the resident neither confirms nor reopens within this many days is closed
 # with no rating (issues.services.close_unconfirmed); it never counts as satisfied.

@@ -29,6 +29,7 @@ urlpatterns = [
     path("open311/", include("open311.urls")),
     path("", include("cowork.urls")),
     path("", include("transparency.urls")),
+    path("", include("privacy.urls")),
     path("", include("issues.urls")),
     path("", include("workstations.urls")),
     path("", include("community.urls")),

@@ -52,8 +52,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def s3_server():
+def start_s3() -> tuple[S3, subprocess.Popen]:
+    """A moto S3 server of our own on a free loopback port, with its user, key and bucket."""
     import boto3
 
     port = free_port()
@@ -83,7 +83,21 @@ def s3_server():
         iam.put_user_policy(UserName="minqing", PolicyName="media", PolicyDocument=json.dumps(policy))
         server = S3(url=url, access_key=key["AccessKeyId"], secret_key=key["SecretAccessKey"])
         server.client().create_bucket(Bucket=BUCKET)
+    except BaseException:
+        stop_s3(process)
+        raise
+    return server, process
+
+
+def stop_s3(process: subprocess.Popen) -> None:
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    server, process = start_s3()
+    try:
         yield server
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop_s3(process)

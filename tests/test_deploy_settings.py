@@ -9,7 +9,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def manage(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}}
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"} and not k.startswith("NOTIFY_")
+    }
     environment.update({"VAR_DIR": str(tmp_path), **env})
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
@@ -32,6 +36,25 @@ def test_production_settings_pass_the_deployment_checks(tmp_path):
         DEBUG="0",
         SECRET_KEY="a-long-random-production-secret-" + "x7Qp9" * 10,
         ALLOWED_HOSTS="mq.example.cn",
+        NOTIFY_SMS_CHANNEL="log",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_when_no_sms_channel_is_chosen(tmp_path):
+    """Unset, residents would silently get no SMS: the logging channel must be chosen on purpose."""
+    result = manage(
+        "check",
+        tmp_path=tmp_path,
+        DEBUG="0",
+        SECRET_KEY="a-long-random-production-secret-" + "x7Qp9" * 10,
+        ALLOWED_HOSTS="mq.example.cn",
+    )
+    assert result.returncode != 0
+    assert "NOTIFY_SMS_CHANNEL must be set when DEBUG is off" in result.stderr
+
+
+def test_development_needs_no_sms_channel(tmp_path):
+    result = manage("check", tmp_path=tmp_path, DEBUG="1")
+    assert result.returncode == 0, result.stderr

@@ -102,6 +102,14 @@ def can_manage_workstation(user, workstation_id: int) -> bool:
     return user.is_superuser or workstation_id in staff_workstation_ids(user)
 
 
+def erasure_workstation_ids(user) -> set[int] | None:
+    """Workstations whose residents' names and phones this user may erase on request (the
+    erasure desk): station heads their own; superusers every one (None: no limit)."""
+    if user.is_superuser:
+        return None
+    return {r.workstation_id for r in _roles(user) if r.kind == Role.Kind.STATION_HEAD}
+
+
 def workstations_for(user) -> QuerySet[Workstation]:
     """The workstations this user may read (superuser: all)."""
     if user.is_superuser:

@@ -303,6 +303,32 @@ class IssuePhoto(models.Model):
         return self.thumbnail or self.image
 
 
+class PendingPhoto(models.Model):
+    """A photo that arrived while the media store was down: its re-encoded bytes are kept here,
+    with the report, and the SLA sweep stores them (issues.resend.store_pending_photos), turning
+    each into an IssuePhoto, once the store answers again."""
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="pending_photos")
+    image = models.BinaryField()
+    thumbnail = models.BinaryField()
+    is_public = models.BooleanField(default=False)
+    is_after_repair = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # The sweep tries again from this moment on (moved ahead at each failed try).
+    retry_after = models.DateTimeField()
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("photo waiting for the media store")
+        verbose_name_plural = _("photos waiting for the media store")
+        # issues.resend.store_pending_photos: what is due, oldest first.
+        indexes = [models.Index(fields=["retry_after"], name="pendingphoto_due")]
+
+    def __str__(self) -> str:
+        return f"{self.issue_id}: {self.last_error}"
+
+
 class ReferenceCounter(models.Model):
     """The last reference number handed out per subdistrict and day (TP-20261128-0042)."""
 

@@ -99,6 +99,14 @@ def _submit_report(request: HttpRequest, location: Location) -> HttpResponse:
         form.add_error(None, exc.message)
         return _report_page(request, location, form, status=400)
     messages.success(request, _("Thank you. Your report %(ref)s has been received.") % {"ref": issue.reference})
+    if getattr(issue, "photos_waiting", 0):
+        messages.warning(
+            request,
+            _(
+                "Your photo could not be stored just now. It is kept with your report and will appear "
+                "here shortly: there is no need to send it again."
+            ),
+        )
     return _see_other(reverse("track", args=[tracking_token]))
 
 
