@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from issues import notify
+from issues import publish as publishing
 from issues.models import Issue, IssueEvent
 from minqing import config_cache
 from minqing import outbound as sending
@@ -25,6 +26,9 @@ from workstations import scope
 
 from . import signing
 from .models import Attempt, Delivery, Subscription
+
+# By name (issues.publish): the tasks module calls these services, never the other way round.
+DELIVER_TASK = "webhooks.tasks.deliver"
 
 logger = logging.getLogger(__name__)
 
@@ -191,14 +195,9 @@ def emit(
 def publish(items: list[tuple[int, int]]) -> None:
     """Hand (delivery id, attempts so far) pairs to Celery. A broker outage loses nothing: the
     sweep re-sends them. The attempt count makes a stale duplicate task a no-op."""
-    from .tasks import deliver
-
     for delivery_id, attempts in items:
-        try:
-            deliver.apply_async(args=[delivery_id, attempts], retry=False)
-        except Exception:  # noqa: BLE001 - any broker failure; the delivery row is the record
-            logger.warning("could not publish webhook delivery %s; the sweep will retry", delivery_id, exc_info=True)
-            return
+        if not publishing.send(DELIVER_TASK, [delivery_id, attempts]):
+            return  # logged there; the broker is down, so the rest would fail too
 
 
 # --- One attempt -------------------------------------------------------------------------------
