@@ -14,6 +14,7 @@ from webhooks import events, services
 from workstations import scope
 
 from .models import Activity, ActivityLog, Initiative, SignUp
+from .seats import seats_of
 
 T = ActivityLog.Type
 SIGNUP_TYPES = (T.SIGNED_UP, T.WAITLISTED, T.APPROVED, T.REFUSED, T.OFFERED, T.ACCEPTED, T.EXPIRED)
@@ -44,8 +45,6 @@ def _reader(workstation_id: int, organisers):
 
 
 def activity_payload(activity: Activity) -> dict:
-    from .services import seats_of
-
     seats = seats_of(activity)
     return {
         "id": activity.pk,

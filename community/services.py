@@ -10,12 +10,11 @@ issues.notify.save (SMS to residents), issues.phones.normalize_phone. The SLA sw
 
 import datetime as dt
 import secrets
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,6 +27,7 @@ from workstations import scope
 
 from . import outbox
 from .models import Activity, ActivityLog, FollowUp, Initiative, SignUp, hash_token, token_for
+from .seats import Seats, seats_of  # noqa: F401 - part of this module's interface (views, admin, bench)
 
 Status = SignUp.Status
 
@@ -138,49 +138,6 @@ def set_initiative_status(initiative: Initiative, *, status: str, actor) -> Init
 
 
 # --- Seats -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Seats:
-    """Seats held, by pool. Reserved seats go to the reserved group first; the group may also
-    take general seats; the others take general seats only."""
-
-    capacity: int
-    reserved: int
-    group_held: int
-    others_held: int
-    waiting: int
-
-    @property
-    def held(self) -> int:
-        return self.group_held + self.others_held
-
-    @property
-    def free(self) -> int:
-        return max(self.capacity - self.held, 0)
-
-    @property
-    def reserved_unused(self) -> int:
-        return max(self.reserved - self.group_held, 0)
-
-    def free_for(self, *, group: bool) -> int:
-        return self.free if group else max(self.free - self.reserved_unused, 0)
-
-
-def seats_of(activity: Activity) -> Seats:
-    """One query: seats held by the group and by the others, and seats waiting."""
-    totals = SignUp.objects.filter(activity=activity, walk_in=False).aggregate(
-        group=Sum("seats", filter=Q(status__in=SignUp.HOLDING, in_reserved_group=True)),
-        others=Sum("seats", filter=Q(status__in=SignUp.HOLDING, in_reserved_group=False)),
-        waiting=Sum("seats", filter=Q(status=Status.WAITING)),
-    )
-    return Seats(
-        capacity=activity.capacity,
-        reserved=activity.reserved_seats,
-        group_held=totals["group"] or 0,
-        others_held=totals["others"] or 0,
-        waiting=totals["waiting"] or 0,
-    )
 
 
 def _locked(activity_id: int) -> Activity:
