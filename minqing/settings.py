@@ -4,6 +4,7 @@ Without DATABASE_URL / REDIS_URL the app runs embedded: SQLite under var/ and ko
 filesystem transport as the Celery broker, so a newcomer needs no server at all.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "observability",
     "privacy",
     "transparency",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +88,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "minqing.middleware.BadParameterMiddleware",
+    # Last: turns a login that django-axes refused into the login page's 429 (minqing.login).
+    "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -223,6 +227,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -274,11 +280,29 @@ RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 # Reports per client IP per hour, and per location per hour, on the public form.
 RATELIMIT_REPORTS_PER_IP = int(os.environ.get("RATELIMIT_REPORTS_PER_IP", "20"))
 RATELIMIT_REPORTS_PER_LOCATION = int(os.environ.get("RATELIMIT_REPORTS_PER_LOCATION", "120"))
-# Failed logins (login page and admin) per client IP, and per username, per 15 minutes.
+# Failed logins (login page and admin) in the last 15 minutes before the form refuses even the
+# right password (django-axes, minqing.login): one username from one address; one address, whatever
+# the usernames; one username from all addresses together (so only after many addresses).
+RATELIMIT_LOGIN_FAILURES_PER_USERNAME_AND_IP = int(os.environ.get("RATELIMIT_LOGIN_FAILURES_PER_USERNAME_AND_IP", "10"))
 RATELIMIT_LOGIN_FAILURES_PER_IP = int(os.environ.get("RATELIMIT_LOGIN_FAILURES_PER_IP", "30"))
-RATELIMIT_LOGIN_FAILURES_PER_USERNAME = int(os.environ.get("RATELIMIT_LOGIN_FAILURES_PER_USERNAME", "10"))
+RATELIMIT_LOGIN_FAILURES_PER_USERNAME = int(os.environ.get("RATELIMIT_LOGIN_FAILURES_PER_USERNAME", "100"))
 # Trusted reverse proxies in front of us; with N > 0 the client IP is read from X-Forwarded-For.
 RATELIMIT_PROXY_COUNT = int(os.environ.get("RATELIMIT_PROXY_COUNT", "0"))
+# django-axes records each failed login (AccessAttempt, in the admin: deleting one unlocks) and
+# refuses while one of the limits above is reached; minqing.login.LoginLockout counts them.
+AXES_HANDLER = "minqing.login.LoginLockout"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address", "username"]
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+# The lock applies from the next attempt (LoginLockout.is_locked): the failure that reaches a
+# limit still answers "wrong password", as before axes.
+AXES_LOCK_OUT_AT_FAILURE = False
+# A refused attempt does not count again (else one locked address would lock the username too).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "minqing.login.client_address"
+AXES_USERNAME_CALLABLE = "minqing.login.username_key"
+AXES_LOCKOUT_CALLABLE = "minqing.login.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are not kept
+AXES_VERBOSE = False
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "minqing-demo-2026")
 # A dispatch intent (an issue still NEW) older than this is re-sent by the sweep.
 OUTBOX_RESEND_AFTER_SECONDS = int(os.environ.get("OUTBOX_RESEND_AFTER_SECONDS", "60"))
@@ -399,6 +423,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # django-axes: each failed login is one WARNING line (username and address masked).
+        "axes": {"level": "WARNING"},
         "django.request": {"filters": ["refusal_in_one_line"]},
         # Refused as 400 by Django itself (a probe with a wrong Host, an oversized upload): one line
         # each. A logger's filters see only its own records, so each is named.

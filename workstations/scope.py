@@ -102,6 +102,15 @@ def can_manage_workstation(user, workstation_id: int) -> bool:
     return user.is_superuser or workstation_id in staff_workstation_ids(user)
 
 
+def headed_workstation_ids(user) -> set[int]:
+    """Workstations this user is the station head of: they unlock its people's logins."""
+    return {r.workstation_id for r in _roles(user) if r.kind == Role.Kind.STATION_HEAD}
+
+
+def can_unlock_logins(user, workstation_id: int) -> bool:
+    return user.is_superuser or workstation_id in headed_workstation_ids(user)
+
+
 def workstations_for(user) -> QuerySet[Workstation]:
     """The workstations this user may read (superuser: all)."""
     if user.is_superuser:
