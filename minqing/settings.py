@@ -331,6 +331,8 @@ _quiet = os.environ.get("RESIDENT_QUIET_HOURS", "21-8").strip()
 RESIDENT_QUIET_HOURS = tuple(int(h) for h in _quiet.split("-")) if _quiet else None
 
 # --- APIs (api/, open311/, webhooks/) ----------------------------------------------------------
+# Wrong API tokens one client address may send in 15 minutes before every token it sends is refused.
+API_TOKEN_FAILURES_PER_IP = int(os.environ.get("API_TOKEN_FAILURES_PER_IP", "20"))
 REST_FRAMEWORK = {
     # Systems send `Authorization: Token <key>` (we keep only a hash); the dashboard uses its session.
     # No HTTP Basic: a password is typed only into the login page, whose failures are rate-limited.
