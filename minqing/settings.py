@@ -286,6 +286,9 @@ RATELIMIT_REPORTS_PER_LOCATION = int(os.environ.get("RATELIMIT_REPORTS_PER_LOCAT
 RATELIMIT_LOGIN_FAILURES_PER_USERNAME_AND_IP = int(os.environ.get("RATELIMIT_LOGIN_FAILURES_PER_USERNAME_AND_IP", "10"))
 RATELIMIT_LOGIN_FAILURES_PER_IP = int(os.environ.get("RATELIMIT_LOGIN_FAILURES_PER_IP", "30"))
 RATELIMIT_LOGIN_FAILURES_PER_USERNAME = int(os.environ.get("RATELIMIT_LOGIN_FAILURES_PER_USERNAME", "100"))
+# Password-reset mails asked per client address, and sent per account (email typed), per hour.
+RATELIMIT_PASSWORD_RESETS_PER_IP = int(os.environ.get("RATELIMIT_PASSWORD_RESETS_PER_IP", "10"))
+RATELIMIT_PASSWORD_RESETS_PER_ACCOUNT = int(os.environ.get("RATELIMIT_PASSWORD_RESETS_PER_ACCOUNT", "3"))
 # Trusted reverse proxies in front of us; with N > 0 the client IP is read from X-Forwarded-For.
 RATELIMIT_PROXY_COUNT = int(os.environ.get("RATELIMIT_PROXY_COUNT", "0"))
 # django-axes records each failed login (AccessAttempt, in the admin: deleting one unlocks) and

@@ -7,6 +7,7 @@ from observability.metrics import metrics_view
 
 from . import views
 from .login import AdminLoginForm, Login
+from .password_reset import PasswordReset
 
 admin.site.login_form = AdminLoginForm
 
@@ -19,6 +20,7 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}favicon.svg", permanent=True)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", Login.as_view(), name="login"),
+    path("accounts/password_reset/", PasswordReset.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
