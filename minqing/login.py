@@ -139,6 +139,8 @@ class AdminLoginForm(LimitFailures, AdminAuthenticationForm):
 
 class Login(LoginView):
     form_class = LoginForm
+    # FormView would take PUT as a POST.
+    http_method_names = ["get", "head", "post", "options"]
 
     def form_invalid(self, form):
         response = super().form_invalid(form)

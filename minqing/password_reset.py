@@ -42,6 +42,8 @@ class LimitedPasswordResetForm(PasswordResetForm):
 
 class PasswordReset(PasswordResetView):
     form_class = LimitedPasswordResetForm
+    # FormView would take PUT as a POST.
+    http_method_names = ["get", "head", "post", "options"]
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "request": self.request}

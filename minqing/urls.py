@@ -17,7 +17,12 @@ urlpatterns = [
     path("metrics", metrics_view, name="metrics"),
     # Browsers ask for /favicon.ico where a page names no icon (the admin, the API docs, JSON);
     # the unhashed static name never changes, so the redirect may be permanent.
-    path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}favicon.svg", permanent=True)),
+    path(
+        "favicon.ico",
+        RedirectView.as_view(
+            url=f"{settings.STATIC_URL}favicon.svg", permanent=True, http_method_names=["get", "head"]
+        ),
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", Login.as_view(), name="login"),
     path("accounts/password_reset/", PasswordReset.as_view(), name="password_reset"),

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from workstations import scope
 from workstations.models import Location
@@ -50,6 +50,7 @@ def _decorate(task: Issue, now: dt.datetime) -> Issue:
     return task
 
 
+@require_safe
 @login_required
 def tasks(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -71,6 +72,7 @@ def _my_task(request: HttpRequest, pk: int) -> Issue:
     )
 
 
+@require_safe
 @login_required
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _task_page(request, _my_task(request, pk))
@@ -183,6 +185,7 @@ def patrol_locations(user):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def patrol(request: HttpRequest) -> HttpResponse:
     user = request.user

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from .. import dispatch as dispatching
 from ..models import Dispatch
@@ -34,6 +34,7 @@ def _must_be_liaison(user) -> None:
         raise PermissionDenied(_("This page is for department liaisons."))
 
 
+@require_safe
 @login_required
 def dispatches(request: HttpRequest) -> HttpResponse:
     _must_be_liaison(request.user)
