@@ -9,6 +9,7 @@ from rest_framework import serializers
 from issues.lifecycle import Status, allowed_actions
 from issues.models import FAQ, Dispatch, Issue, IssueEvent, Kind
 from minqing import outbound as sending
+from webhooks import events as webhook_events
 from webhooks.models import Attempt, Delivery, Subscription
 from workstations.models import Location
 
@@ -190,10 +191,15 @@ class SubscriptionSerializer(serializers.ModelSerializer):
         child=serializers.ChoiceField(choices=IssueEvent.Type.choices),
         required=False,
         allow_empty=True,
-        max_length=len(IssueEvent.Type.choices),
+        max_length=200,
         help_text="Event types to receive; empty for all.",
     )
     url = serializers.URLField(max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Issue events and the types other apps registered (cases, initiatives, events, sign-ups).
+        self.fields["event_types"].child.choices = webhook_events.choices()
 
     class Meta:
         model = Subscription
@@ -249,6 +255,7 @@ class DeliverySerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "event",
+            "source",
             "event_type",
             "status",
             "attempts",

@@ -30,7 +30,17 @@ class InitiativeAdmin(_Scoped):
 
 class SignUpInline(admin.TabularInline):
     model = SignUp
-    fields = ("name", "seats", "status", "in_reserved_group", "walk_in", "created_at", "checked_in_at")
+    fields = (
+        "name",
+        "seats",
+        "status",
+        "in_reserved_group",
+        "birth_year",
+        "partner_unit",
+        "walk_in",
+        "created_at",
+        "checked_in_at",
+    )
     readonly_fields = fields
     extra = 0
     can_delete = False

@@ -88,6 +88,7 @@ def seed(workstation: Workstation, *, organiser=None) -> tuple[list[str], int]:
             "capacity": 30,
             "reserved_seats": 5,
             "reserved_for": "结对单位",
+            "reserved_group": Activity.ReservedGroup.PARTNER,
             "max_seats_per_signup": 2,
         },
     )

@@ -28,6 +28,14 @@ class SignUpForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 3}),
     )
     in_reserved_group = forms.BooleanField(required=False)
+    # Asked when the event's reserved seats have a rule (community.services.reserved_basis).
+    birth_year = forms.CharField(
+        label=_("Your year of birth"),
+        required=False,
+        max_length=4,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 5, "autocomplete": "bday-year"}),
+    )
+    partner_unit = forms.CharField(label=_("Your unit"), required=False, max_length=12)
     lives_in_neighbourhood = forms.BooleanField(required=False)
 
     def fields_for_service(self) -> dict:
@@ -38,6 +46,8 @@ class SignUpForm(forms.Form):
             "seats": (data["seats"] or "1").strip(),
             "in_reserved_group": data["in_reserved_group"],
             "lives_in_neighbourhood": data["lives_in_neighbourhood"],
+            "birth_year": data["birth_year"],
+            "partner_unit": data["partner_unit"],
         }
 
 
@@ -55,6 +65,8 @@ class ActivityForm(forms.ModelForm):
             "capacity",
             "reserved_seats",
             "reserved_for",
+            "reserved_group",
+            "reserved_min_age",
             "max_seats_per_signup",
         ]
         widgets = {
@@ -72,6 +84,9 @@ class ActivityForm(forms.ModelForm):
             self.add_error("reserved_seats", _("There cannot be more reserved seats than seats."))
         if data.get("max_seats_per_signup") == 0:
             self.add_error("max_seats_per_signup", _("Give at least 1."))
+        age = data.get("reserved_min_age")
+        if age is not None and not 1 <= age <= 120:
+            self.add_error("reserved_min_age", _("Give an age between 1 and 120."))
         return data
 
 

@@ -106,10 +106,25 @@ class Activity(models.Model):
     partners = models.ManyToManyField(
         "workstations.Department", blank=True, related_name="activities", verbose_name=_("partner units")
     )
+
+    class ReservedGroup(models.TextChoices):
+        # Who may take a reserved seat, and what the sign-up asks to show it (README, 好事常办).
+        DECLARED = "declared", _("as the person says (checked at the door)")
+        AGE = "age", _("residents of a minimum age (the year of birth is asked)")
+        PARTNER = "partner", _("people of a partner unit of the event (the unit is chosen)")
+
     capacity = models.PositiveIntegerField(_("seats"))
     reserved_seats = models.PositiveIntegerField(_("reserved seats"), default=0)
     reserved_for = models.CharField(
         _("reserved for"), max_length=60, blank=True, help_text=_("For example: residents over 60, 结对 units.")
+    )
+    reserved_group = models.CharField(
+        _("who may take a reserved seat"), max_length=10, choices=ReservedGroup.choices, default=ReservedGroup.DECLARED
+    )
+    reserved_min_age = models.PositiveSmallIntegerField(
+        _("minimum age for a reserved seat"),
+        default=60,
+        help_text=_("Counted in the year of the event: 60 means born in that year minus 60 or earlier."),
     )
     max_seats_per_signup = models.PositiveSmallIntegerField(_("seats one sign-up may ask for"), default=4)
     signup_opens_at = models.DateTimeField(_("sign-up opens"), null=True, blank=True)
@@ -190,8 +205,18 @@ class SignUp(models.Model):
     name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     seats = models.PositiveSmallIntegerField(_("seats"), default=1)
-    # Asked for a reserved seat (e.g. a 结对 unit or a resident over 60).
+    # Asked for a reserved seat (e.g. a 结对 unit or a resident over 60), and what shows it:
+    # the year of birth (Activity.ReservedGroup.AGE) or the partner unit (PARTNER).
     in_reserved_group = models.BooleanField(_("in the reserved group"), default=False)
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
+    partner_unit = models.ForeignKey(
+        "workstations.Department",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("partner unit"),
+    )
     walk_in = models.BooleanField(_("walk-in"), default=False)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
     # A random value; the sign-up page's token is derived from it (token_for), and only the
@@ -233,6 +258,21 @@ class SignUp(models.Model):
     @property
     def holds_seats(self) -> bool:
         return self.status in self.HOLDING
+
+    def reserved_basis(self) -> str:
+        """What entitles this sign-up to a reserved seat, for the organisers to see and check."""
+        from django.utils.translation import gettext
+
+        if not self.in_reserved_group:
+            return ""
+        if self.birth_year:
+            return gettext("born %(year)d, aged %(age)d in the year of the event") % {
+                "year": self.birth_year,
+                "age": self.activity.starts_at.year - self.birth_year,
+            }
+        if self.partner_unit_id:
+            return self.partner_unit.name
+        return self.activity.reserved_for or gettext("reserved")
 
 
 def token_for(signup: SignUp) -> str:

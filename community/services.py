@@ -26,6 +26,7 @@ from issues.notes import system_note
 from issues.phones import normalize_phone
 from workstations import scope
 
+from . import outbox
 from .models import Activity, ActivityLog, FollowUp, Initiative, SignUp, hash_token, token_for
 
 Status = SignUp.Status
@@ -82,6 +83,7 @@ def create_initiative(workstation, *, title: str, actor, topic: str = "", descri
         workstation=workstation, title=title[:120], topic=topic.strip()[:60], description=description.strip()
     )
     initiative.organisers.add(actor)
+    outbox.initiative_changed(initiative, "created")
     return initiative
 
 
@@ -114,6 +116,7 @@ def adopt_idea(issue: Issue, *, actor, title: str = "", topic: str = "") -> Init
             source_issue=issue,
         )
         initiative.organisers.add(actor)
+        outbox.initiative_changed(initiative, Initiative.Status.ADOPTED)
     return initiative
 
 
@@ -125,8 +128,12 @@ def set_initiative_status(initiative: Initiative, *, status: str, actor) -> Init
         raise CommunityError(_("Only the workstation's staff can do this."))
     if order.index(status) < order.index(initiative.status):
         raise CommunityError(_("An initiative only moves forward: proposed, adopted, running, done."))
-    initiative.status = status
-    initiative.save(update_fields=["status", "updated_at"])
+    if status == initiative.status:
+        return initiative
+    with transaction.atomic():
+        initiative.status = status
+        initiative.save(update_fields=["status", "updated_at"])
+        outbox.initiative_changed(initiative, status)
     return initiative
 
 
@@ -235,6 +242,8 @@ def sign_up(
     seats: int | str = 1,
     in_reserved_group: bool = False,
     lives_in_neighbourhood: bool = False,
+    birth_year: int | str | None = None,
+    partner_unit: int | str | None = None,
     now: dt.datetime | None = None,
 ) -> tuple[SignUp, str]:
     """A resident asks for `seats` seats. Under the activity's lock: taken whole if they fit,
@@ -262,6 +271,8 @@ def sign_up(
             seats=seats,
             in_reserved_group=in_reserved_group,
             lives_in_neighbourhood=lives_in_neighbourhood,
+            birth_year=birth_year,
+            partner_unit=partner_unit,
             now=now,
         )
     )
@@ -275,6 +286,8 @@ def _take_seats(
     seats: int,
     in_reserved_group: bool,
     lives_in_neighbourhood: bool,
+    birth_year=None,
+    partner_unit=None,
     now: dt.datetime,
 ) -> tuple[SignUp, str]:
     with transaction.atomic():
@@ -293,6 +306,7 @@ def _take_seats(
                 % {"hood": activity.neighbourhood.name if activity.neighbourhood_id else ""}
             )
         group = bool(in_reserved_group and activity.reserved_seats)
+        basis = reserved_basis(activity, birth_year=birth_year, partner_unit=partner_unit, now=now) if group else {}
         if activity.eligibility == Activity.Eligibility.APPROVAL:
             status = Status.PENDING
         else:
@@ -305,6 +319,7 @@ def _take_seats(
             in_reserved_group=group,
             status=status,
             confirmed_at=now if status == Status.CONFIRMED else None,
+            **basis,
         )
         log(
             activity,
@@ -313,6 +328,37 @@ def _take_seats(
             note=f"{seats}",
         )
     return signup, token
+
+
+def reserved_basis(activity: Activity, *, birth_year, partner_unit, now: dt.datetime) -> dict:
+    """What a request for a reserved seat must show, by the event's rule (Activity.ReservedGroup):
+    the year of birth of a resident old enough, or one of the event's partner units. Returns the
+    sign-up's fields; refuses in plain words. Counted in the year of the event."""
+    rule = activity.reserved_group
+    if rule == Activity.ReservedGroup.AGE:
+        try:
+            year = int(str(birth_year or "").strip())
+        except ValueError:
+            year = 0
+        if not 1900 <= year <= now.year:
+            raise CommunityError(_("Please write your year of birth as four digits, for example 1958."))
+        latest = activity.starts_at.year - activity.reserved_min_age
+        if year > latest:
+            raise CommunityError(
+                _(
+                    "The reserved seats are for residents aged %(age)d or over (born in %(year)d or earlier). "
+                    "Untick the box to ask for a general seat."
+                )
+                % {"age": activity.reserved_min_age, "year": latest}
+            )
+        return {"birth_year": year}
+    if rule == Activity.ReservedGroup.PARTNER:
+        unit = str(partner_unit or "").strip()
+        chosen = activity.partners.filter(pk=int(unit)).first() if unit.isdigit() else None
+        if chosen is None:
+            raise CommunityError(_("Please choose your unit from the event's partner units."))
+        return {"partner_unit": chosen}
+    return {}
 
 
 def find_signup(token: str) -> SignUp | None:

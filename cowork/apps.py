@@ -8,4 +8,6 @@ class CoworkConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401 - connects the partnership routing to issues.signals
+        from . import outbox, receivers  # noqa: F401 - partnership routing; case events to webhooks
+
+        outbox.register_event_types()

@@ -1,5 +1,7 @@
 """Forms of the case pages: they parse and keep what was typed; the rules are in cowork.services."""
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
@@ -8,7 +10,7 @@ from issues.lifecycle import OPEN_STATUSES
 from issues.models import Issue, Kind
 from workstations.models import Department
 
-from .models import AgendaItem, Meeting
+from .models import AgendaItem, CostAgreement, FundSource, Meeting
 
 WHEN = {
     "widget": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -146,3 +148,97 @@ class ResolveForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
+
+
+# --- Cost sharing ----------------------------------------------------------------------------
+
+
+class AgreementForm(forms.Form):
+    title = forms.CharField(label=_("what is paid for"), max_length=200)
+    total = forms.DecimalField(
+        label=_("total (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        error_messages={"invalid": _("Write the total as a number of yuan, e.g. 12000 or 12000.50.")},
+    )
+    basis = forms.ChoiceField(label=_("shares given as"), choices=CostAgreement.Basis.choices, widget=forms.RadioSelect)
+
+
+class ShareForm(forms.Form):
+    """One party's share. A row left empty is ignored."""
+
+    department = UnitChoice(label=_("unit of the case"), queryset=Department.objects.none(), required=False)
+    party_name = forms.CharField(
+        label=_("or another party"), max_length=100, required=False, help_text=_("For example: 业主 of No. 3")
+    )
+    value = forms.DecimalField(
+        label=_("share (% or yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        error_messages={"invalid": _("Write the share as a number.")},
+    )
+    fund_source = forms.ChoiceField(label=_("fund source"), choices=[("", "—"), *FundSource.choices], required=False)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(case_parts__case=case).order_by("name")
+
+    def is_blank(self) -> bool:
+        d = getattr(self, "cleaned_data", {})
+        return not (d.get("department") or d.get("party_name") or d.get("value") is not None or d.get("fund_source"))
+
+    def clean(self):
+        data = super().clean()
+        if self.is_blank():
+            return data
+        if not (data.get("department") or (data.get("party_name") or "").strip()):
+            self.add_error("party_name", _("Choose the unit or write who the party is."))
+        if data.get("value") is None and "value" not in self.errors:
+            self.add_error("value", _("Write this party's share."))
+        if not data.get("fund_source"):
+            self.add_error("fund_source", _("Choose where this share's money comes from."))
+        return data
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=_("milestone"), max_length=200, required=False)
+    amount = forms.DecimalField(
+        label=_("amount (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        error_messages={"invalid": _("Write the amount as a number.")},
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("title") and data.get("amount") is None and "amount" not in self.errors:
+            self.add_error("amount", _("Write the milestone's amount."))
+        if data.get("amount") is not None and not (data.get("title") or "").strip():
+            self.add_error("title", _("Give the milestone a name."))
+        return data
+
+
+ShareFormSet = forms.formset_factory(ShareForm, extra=0, min_num=4, max_num=12, absolute_max=12)
+MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=0, min_num=3, max_num=8, absolute_max=8)
+
+
+# --- Partnerships ----------------------------------------------------------------------------
+
+
+class CommitmentForm(forms.Form):
+    year = forms.IntegerField(
+        label=_("year"),
+        min_value=2000,
+        max_value=2100,
+        error_messages={"invalid": _("Write the year as four digits, e.g. 2026.")},
+    )
+    title = forms.CharField(label=_("commitment"), max_length=300)
+
+
+class FulfilForm(forms.Form):
+    note = forms.CharField(label=_("how it was fulfilled"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -42,6 +42,7 @@ from .models import (
     FundSource,
     Meeting,
     MinutesConfirmation,
+    Partnership,
 )
 
 
@@ -701,7 +702,7 @@ def _planned_shares(total: Decimal, basis: str, shares: list[SharePlan]) -> list
     if basis == CostAgreement.Basis.PERCENT:
         summed = sum((r.percent for r in rows), Decimal("0"))
         if summed != Decimal("100"):
-            raise CaseError(_("The percentages add up to %(sum)s, not 100.") % {"sum": summed.normalize()})
+            raise CaseError(_("The percentages add up to %(sum)s, not 100.") % {"sum": f"{summed.normalize():f}"})
         # Rounding to the fen: the last share takes what is left, so the amounts add up exactly.
         rows[-1].amount = total - sum((r.amount for r in rows[:-1]), Decimal("0"))
     else:
@@ -723,7 +724,9 @@ def create_agreement(
     shares: list[SharePlan],
     milestones: list[tuple[str, Decimal]] = (),
 ) -> CostAgreement:
-    """A draft cost-sharing agreement (version 1), or a new version replacing the latest one."""
+    """A draft cost-sharing agreement (version 1), or a new version replacing the latest one,
+    agreed or still a draft: any change is a new version, the old one kept readable (superseded,
+    with the confirmations it had), and every party confirms the new one."""
     title = _text(title, _("Please say what is paid for."))
     total = _decimal(total, _("The total"))
     if total <= 0:
@@ -739,8 +742,6 @@ def create_agreement(
         _must_run(actor, case)
         _must_be_open(case)
         latest = case.agreements.order_by("-version").first()
-        if latest is not None and latest.status == CostAgreement.Status.DRAFT:
-            raise CaseError(_("A draft is open already; change it or let the parties agree first."))
         if latest is not None and latest.status == CostAgreement.Status.PAID:
             raise CaseError(_("The latest agreement is paid; it cannot be changed."))
         agreement = CostAgreement.objects.create(
@@ -883,15 +884,37 @@ def fulfil_commitment(commitment: Commitment, *, actor, note: str) -> Commitment
     note = _text(note, _("Please say how the commitment was fulfilled."))
     with transaction.atomic():
         commitment = Commitment.objects.select_for_update().select_related("partnership").get(pk=commitment.pk)
-        p = commitment.partnership
-        if not (
-            access.can_run_workstation(actor, p.workstation_id)
-            or p.department_id in access.unit_ids(actor)
-            or actor.pk == p.deputy_secretary_id
-        ):
+        if not may_keep_commitments(actor, commitment.partnership):
             raise CaseError(_("Only the partners record a commitment's fulfilment."))
         if commitment.fulfilled_at:
             raise CaseError(_("This commitment is fulfilled already."))
         commitment.fulfilled_at, commitment.fulfilment_note = timezone.now(), note
         commitment.save(update_fields=["fulfilled_at", "fulfilment_note"])
     return commitment
+
+
+def may_keep_commitments(user, partnership: Partnership) -> bool:
+    """The workstation's staff, the bureau's liaisons and its part-time deputy secretary."""
+    return bool(user.is_authenticated) and (
+        access.can_run_workstation(user, partnership.workstation_id)
+        or partnership.department_id in access.unit_ids(user)
+        or user.pk == partnership.deputy_secretary_id
+    )
+
+
+def add_commitment(partnership: Partnership, *, actor, year, title: str) -> Commitment:
+    """One item of the partnership's yearly list of commitments."""
+    title = _text(title, _("Please write the commitment."))
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise CaseError(_("Write the year as four digits, e.g. 2026.")) from None
+    if not 2000 <= year <= 2100:
+        raise CaseError(_("Write the year as four digits, e.g. 2026."))
+    if not may_keep_commitments(actor, partnership):
+        raise CaseError(_("Only the partners keep the list of commitments."))
+    if year < timezone.localdate().year:
+        raise CaseError(_("A commitment is for this year or a later one."))
+    if partnership.commitments.filter(year=year, title=title).exists():
+        raise CaseError(_("This commitment is on the list for %(year)s already.") % {"year": year})
+    return Commitment.objects.create(partnership=partnership, year=year, title=title[:300])

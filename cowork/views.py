@@ -15,7 +15,17 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from workstations import scope
 
 from . import access, forms, queries, services
-from .models import ActionItem, Case, CostShare, Evidence, Meeting, Partnership
+from .models import (
+    ActionItem,
+    Case,
+    Commitment,
+    CostAgreement,
+    CostMilestone,
+    CostShare,
+    Evidence,
+    Meeting,
+    Partnership,
+)
 
 
 def _must_use_cases(user) -> None:
@@ -377,6 +387,141 @@ def confirm_share(request: HttpRequest, pk: int, share_id: int) -> HttpResponse:
     return redirect("cowork:case", pk=case.pk)
 
 
+def _agreements_of(request, case):
+    """The versions the user may read: all for who reads the case, else those with a share of
+    one of their units."""
+    rows = case.agreements.prefetch_related("shares__confirmed_by", "shares__department", "milestones__paid_by")
+    if not access.reads_all(request.user, case):
+        rows = rows.filter(shares__department_id__in=access.unit_ids(request.user)).distinct()
+    return rows.order_by("-version")
+
+
+def _agreement_initial(latest: CostAgreement | None):
+    """A new version starts from the latest one (its parties, shares, milestones)."""
+    if latest is None:
+        return {"basis": CostAgreement.Basis.PERCENT}, [], []
+    shares = [
+        {
+            "department": s.department_id,
+            "party_name": "" if s.department_id else s.party_name,
+            "value": s.percent if latest.basis == CostAgreement.Basis.PERCENT else s.amount,
+            "fund_source": s.fund_source,
+        }
+        for s in latest.shares.all()
+    ]
+    milestones = [{"title": m.title, "amount": m.amount} for m in latest.milestones.all()]
+    return {"title": latest.title, "total": latest.total, "basis": latest.basis}, shares, milestones
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def new_agreement(request: HttpRequest, pk: int) -> HttpResponse:
+    """费用分摊: a draft, or a new version of an agreed one (the old stays readable, superseded)."""
+    case = _case(request, pk)
+    if not (access.can_run(request.user, case) and case.is_open):
+        raise Http404
+    latest = case.agreements.order_by("-version").first()
+    initial, share_rows, milestone_rows = _agreement_initial(latest)
+    post = request.POST if request.method == "POST" else None
+    form = forms.AgreementForm(post, initial=initial)
+    shares = forms.ShareFormSet(post, initial=share_rows, prefix="share", form_kwargs={"case": case})
+    milestones = forms.MilestoneFormSet(post, initial=milestone_rows, prefix="milestone")
+    error = None
+    if post is not None:
+        valid = all([form.is_valid(), shares.is_valid(), milestones.is_valid()])
+        if valid:
+            d = form.cleaned_data
+            plans = [
+                services.SharePlan(
+                    party_name=(s["party_name"] or "").strip() or (s["department"].name if s["department"] else ""),
+                    fund_source=s["fund_source"],
+                    department=s["department"],
+                    percent=s["value"] if d["basis"] == CostAgreement.Basis.PERCENT else None,
+                    amount=s["value"] if d["basis"] == CostAgreement.Basis.AMOUNT else None,
+                )
+                for s in (f.cleaned_data for f in shares.forms if not f.is_blank())
+            ]
+            steps = [(m["title"], m["amount"]) for m in (f.cleaned_data for f in milestones.forms) if m.get("title")]
+            try:
+                agreement = services.create_agreement(
+                    case,
+                    actor=request.user,
+                    title=d["title"],
+                    total=d["total"],
+                    basis=d["basis"],
+                    shares=plans,
+                    milestones=steps,
+                )
+            except services.CaseError as exc:
+                error = exc.message
+            else:
+                messages.success(request, _("Agreement saved as a draft; each party now confirms its share."))
+                return redirect("cowork:agreement", pk=case.pk, agreement_id=agreement.pk)
+        else:
+            error = _("Please correct the marked fields.")
+    context = {
+        "case": case,
+        "latest": latest,
+        "form": form,
+        "shares": shares,
+        "milestones": milestones,
+        "error": error,
+    }
+    return render(request, "cowork/agreement_form.html", context, status=400 if error else 200)
+
+
+def _agreement_page(request, case, agreement, status=200, error=None):
+    mine = access.unit_ids(request.user)
+    versions = list(_agreements_of(request, case))
+    return render(
+        request,
+        "cowork/agreement.html",
+        {
+            "case": case,
+            "agreement": agreement,
+            "versions": versions,
+            "runs": access.can_run(request.user, case) and case.is_open,
+            "my_unit_ids": mine,
+            "error": error,
+        },
+        status=status,
+    )
+
+
+def _agreement(request, pk, agreement_id):
+    case = _case(request, pk)
+    agreement = get_object_or_404(_agreements_of(request, case), pk=agreement_id)
+    return case, agreement
+
+
+@require_safe
+@login_required
+def agreement_detail(request: HttpRequest, pk: int, agreement_id: int) -> HttpResponse:
+    case, agreement = _agreement(request, pk, agreement_id)
+    return _agreement_page(request, case, agreement)
+
+
+@require_POST
+@login_required
+def agreement_action(request: HttpRequest, pk: int, agreement_id: int, item: int, what: str) -> HttpResponse:
+    """Confirm a share (`share`) or record a milestone paid (`paid`), from the agreement's page."""
+    case, agreement = _agreement(request, pk, agreement_id)
+    try:
+        if what == "share":
+            services.confirm_share(get_object_or_404(CostShare, pk=item, agreement=agreement), actor=request.user)
+            done = _("Share confirmed.")
+        elif what == "paid":
+            services.pay_milestone(get_object_or_404(CostMilestone, pk=item, agreement=agreement), actor=request.user)
+            done = _("Milestone recorded as paid.")
+        else:
+            raise Http404
+    except services.CaseError as exc:
+        agreement = _agreements_of(request, case).get(pk=agreement.pk)
+        return _agreement_page(request, case, agreement, 400, exc.message)
+    messages.success(request, done)
+    return redirect("cowork:agreement", pk=case.pk, agreement_id=agreement.pk)
+
+
 # --- Partnerships ----------------------------------------------------------------------------
 
 
@@ -400,9 +545,78 @@ def partnerships(request: HttpRequest) -> HttpResponse:
     return render(request, "cowork/partnerships.html", {"partnerships": rows})
 
 
+def _year(value) -> int | None:
+    year = _int(value)
+    return year if year and 2000 <= year <= 2100 else None
+
+
+def _partnership_page(request, partnership, status=200, **bound):
+    years = sorted(set(partnership.commitments.values_list("year", flat=True)), reverse=True)
+    this_year = timezone.localdate().year
+    asked = request.GET.get("year")
+    year = None if asked == "all" else _year(asked) or bound.get("year") or (this_year if this_year in years else None)
+    figures = queries.partnership_figures(partnership, year)
+    keeps = services.may_keep_commitments(request.user, partnership)
+    return render(
+        request,
+        "cowork/partnership.html",
+        {
+            "p": partnership,
+            "f": figures,
+            "years": years,
+            "year": year,
+            "keeps": keeps,
+            "commitment_form": bound.get("commitment_form")
+            or forms.CommitmentForm(initial={"year": year or this_year}),
+            "fulfil_form": bound.get("fulfil_form"),
+            "fulfil_id": bound.get("fulfil_id"),
+            "error": bound.get("error"),
+        },
+        status=status,
+    )
+
+
 @require_safe
 @login_required
 def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = get_object_or_404(visible_partnerships(request.user).prefetch_related("categories"), pk=pk)
-    figures = queries.partnership_figures(partnership)
-    return render(request, "cowork/partnership.html", {"p": partnership, "f": figures})
+    return _partnership_page(request, partnership)
+
+
+@require_POST
+@login_required
+def add_commitment(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = get_object_or_404(visible_partnerships(request.user).prefetch_related("categories"), pk=pk)
+    form = forms.CommitmentForm(request.POST)
+    if not form.is_valid():
+        return _partnership_page(request, partnership, 400, commitment_form=form)
+    d = form.cleaned_data
+    try:
+        services.add_commitment(partnership, actor=request.user, year=d["year"], title=d["title"])
+    except services.CaseError as exc:
+        return _partnership_page(request, partnership, 400, commitment_form=form, error=exc.message)
+    messages.success(request, _("Commitment added."))
+    return redirect(f"{partnership_url(partnership)}?year={d['year']}")
+
+
+@require_POST
+@login_required
+def fulfil_commitment(request: HttpRequest, pk: int, commitment_id: int) -> HttpResponse:
+    partnership = get_object_or_404(visible_partnerships(request.user).prefetch_related("categories"), pk=pk)
+    commitment = get_object_or_404(Commitment, pk=commitment_id, partnership=partnership)
+    form = forms.FulfilForm(request.POST)
+    bound = {"fulfil_form": form, "fulfil_id": commitment.pk, "year": commitment.year}
+    if not form.is_valid():
+        return _partnership_page(request, partnership, 400, **bound)
+    try:
+        services.fulfil_commitment(commitment, actor=request.user, note=form.cleaned_data["note"])
+    except services.CaseError as exc:
+        return _partnership_page(request, partnership, 400, error=exc.message, **bound)
+    messages.success(request, _("Fulfilment recorded."))
+    return redirect(f"{partnership_url(partnership)}?year={commitment.year}")
+
+
+def partnership_url(partnership) -> str:
+    from django.urls import reverse
+
+    return reverse("cowork:partnership", args=[partnership.pk])

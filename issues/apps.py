@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class IssuesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "issues"
+    verbose_name = _("Issues and their handling")
 
     def ready(self) -> None:
         # Here, not at the top: models can be imported only once the app registry is ready.

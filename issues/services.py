@@ -12,7 +12,7 @@ the README's layout section); this module only gathers them, so callers need one
 
 Every status change inside them is issues.transitions.transition."""
 
-from .contact import reveal_phone, shown_phone
+from .contact import may_call, reveal_phone, shown_phone, shown_phones
 from .dispatch import acknowledge_dispatch, complete_dispatch, dispatch_issue, return_dispatch
 from .escalation import escalate_overdue, overdue_issues, sla_sweep
 from .handling import (
@@ -100,12 +100,14 @@ __all__ = [
     "resolve_issue",
     "resume_issue",
     "return_dispatch",
+    "may_call",
     "reveal_phone",
     "route_issue",
     "set_category",
     "set_kind",
     "set_priority",
     "shown_phone",
+    "shown_phones",
     "sla_sweep",
     "start_issue",
     "station_heads",

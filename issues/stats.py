@@ -217,6 +217,11 @@ def by_neighbourhood(issues: QuerySet, *, now: dt.datetime | None = None) -> lis
     return by(issues, "grid__neighbourhood", "grid__neighbourhood__name", now=now)
 
 
+def by_workstation(issues: QuerySet, *, now: dt.datetime | None = None) -> list[Row]:
+    """The comparison of workstations, for those who read more than one. One query."""
+    return by(issues, "workstation", "workstation__name", now=now)
+
+
 def by_grid_worker(issues: QuerySet, *, now: dt.datetime | None = None) -> list[Row]:
     """Per person the issues are (last) assigned to; unassigned ones are one row."""
     now = now or timezone.now()
@@ -230,8 +235,12 @@ def by_grid_worker(issues: QuerySet, *, now: dt.datetime | None = None) -> list[
     return out
 
 
-def weekly(issues: QuerySet, *, now: dt.datetime | None = None) -> list[Row]:
-    """The trend: one row per week (Monday first, local time) that received issues, oldest first."""
+def weekly(
+    issues: QuerySet, *, now: dt.datetime | None = None, start: dt.date | None = None, end: dt.date | None = None
+) -> list[Row]:
+    """The trend: one row per week (Monday first, local time), oldest first. With `start` and
+    `end`, every week of that range has its row, a week without issues one of zeros (a gap in the
+    trend is a quiet week, not a missing one); without them, only the weeks that received issues."""
     week = TruncWeek("created_at", tzinfo=timezone.get_current_timezone())
     rows = (
         issues.order_by()
@@ -240,11 +249,18 @@ def weekly(issues: QuerySet, *, now: dt.datetime | None = None) -> list[Row]:
         .annotate(**_measures(now or timezone.now()))
         .order_by("week")
     )
-    out = []
+    found = {}
     for r in rows:
-        start = r["week"].date() if isinstance(r["week"], dt.datetime) else r["week"]
-        out.append(_row(start, start.isoformat(), r))
-    return out
+        monday = r["week"].date() if isinstance(r["week"], dt.datetime) else r["week"]
+        found[monday] = _row(monday, monday.isoformat(), r)
+    if start is None or end is None:
+        return list(found.values())
+    out = []
+    monday = start - dt.timedelta(days=start.weekday())
+    while monday <= end:
+        out.append(found.pop(monday, None) or _row(monday, monday.isoformat(), {}))
+        monday += dt.timedelta(days=7)
+    return sorted([*out, *found.values()], key=lambda row: row.key)
 
 
 # --- Departments (派单) --------------------------------------------------------------------------
@@ -331,6 +347,7 @@ __all__ = [
     "by_grid_worker",
     "by_kind",
     "by_neighbourhood",
+    "by_workstation",
     "overall",
     "received_between",
     "volume_by_channel",

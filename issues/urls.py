@@ -37,6 +37,7 @@ urlpatterns = [
     path("tasks/<int:pk>/<str:action>/", desk.task_action, name="task_action"),
     # Department liaisons: 派单 to their departments.
     path("dispatches/", dispatch.dispatches, name="dispatches"),
+    path("dispatches/<int:pk>/timeline/", dispatch.dispatch_timeline, name="dispatch_timeline"),
     path("dispatches/<int:pk>/<str:action>/", dispatch.dispatch_action, name="dispatch_action"),
     # Everyone who handles reports: how they are told.
     path("accounts/notifications/", preferences.notification_settings, name="notification_settings"),

@@ -23,7 +23,7 @@ from workstations.models import Location, Role
 
 from .handling import answer_issue
 from .intake import create_issue
-from .lifecycle import Action, Status
+from .lifecycle import Action, Status, allowed_actions
 from .models import Intake, Issue, IssueEvent
 from .notes import system_note
 from .transitions import IssueError, lock, record, require_text, transition
@@ -49,6 +49,11 @@ def _may_log(actor, location: Location, channel: str) -> bool:
     )
 
 
+def _covers_grid(actor, location: Location) -> bool:
+    """Whether `actor` is a grid worker of the location's own grid (primary or backup)."""
+    return Role.objects.filter(user=actor, kind=Role.Kind.GRID_WORKER, grid_id=location.grid_id).exists()
+
+
 def log_matter(
     location: Location,
     *,
@@ -67,7 +72,9 @@ def log_matter(
 
     With `answer`, staff answered it on the spot: it is resolved at once (answer_issue). A patrol
     find goes straight to the grid worker who found it. Returns (issue, tracking token): staff can
-    give the resident the tracking link. `photos`: issues.photos.CleanPhoto objects."""
+    give the resident the tracking link. A find in the worker's own grid is accepted at once (it
+    does not wait in his list for him to accept it from himself). `photos`:
+    issues.photos.CleanPhoto objects."""
     if channel not in LOGGED_CHANNELS:
         raise IssueError(_("Unknown channel: %(c)s") % {"c": channel})
     description = require_text(description, _("Please describe the matter."))
@@ -105,6 +112,17 @@ def log_matter(
                 note=system_note(gettext_lazy("Found on patrol by the grid worker, who handles it.")),
                 fields=["assignee", "assigned_at", "routed_at"],
             )
+            if _covers_grid(actor, location) and Action.ACCEPT in allowed_actions(issue.status, issue.kind):
+                # His own grid: nothing to accept from himself, it is taken on at once.
+                issue.accepted_at = timezone.now()
+                transition(
+                    issue,
+                    Action.ACCEPT,
+                    actor=actor,
+                    event_type=IssueEvent.Type.ACCEPTED,
+                    note=system_note(gettext_lazy("Taken on at once: found on patrol in the grid worker's own grid.")),
+                    fields=["accepted_at"],
+                )
         elif answer.strip():
             issue = answer_issue(issue, actor=actor, answer=answer)
     return issue, token

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from observability.metrics import metrics_view
@@ -10,6 +11,9 @@ from .login import AdminLoginForm, Login
 from .password_reset import PasswordReset
 
 admin.site.login_form = AdminLoginForm
+# 「民情快办 管理后台」 in Chinese: the header, the browser tab, and the index page's heading.
+admin.site.site_header = admin.site.site_title = _("Minqing Kuaiban administration")
+admin.site.index_title = _("Configuration and records")
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -1,8 +1,11 @@
-"""Outbound webhooks: who wants which issue events, and every delivery and attempt.
+"""Outbound webhooks: who wants which events, and every delivery and attempt.
 
-A delivery row is written in the same transaction as the IssueEvent it reports (an outbox):
-the event cannot happen without its deliveries being on record, and the beat sweep sends
-whatever is due even if the broker was down when the event happened.
+A delivery row is written in the same transaction as the event it reports (an outbox): the
+event cannot happen without its deliveries being on record, and the beat sweep sends whatever is
+due even if the broker was down when the event happened. An issue's event (IssueEvent) is linked
+by `event`; an event of another app (a coordination case's, a community event's) has no
+IssueEvent and is named by `source` instead (webhooks.services.emit); both are sent, signed and
+retried the same way, from the stored payload.
 """
 
 import secrets
@@ -25,7 +28,7 @@ class Subscription(models.Model):
     name = models.CharField(_("name"), max_length=100)
     url = models.URLField(_("receiver URL"), max_length=500)
     secret = models.CharField(_("signing secret"), max_length=64, default=new_secret, editable=False)
-    # IssueEvent.Type values; an empty list means every type.
+    # IssueEvent.Type values and the types other apps register (webhooks.events); empty: every type.
     event_types = models.JSONField(_("event types"), default=list, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     # Deliveries that gave up in a row; reset by any successful delivery.
@@ -67,7 +70,10 @@ class Delivery(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="deliveries")
-    event = models.ForeignKey("issues.IssueEvent", on_delete=models.CASCADE, related_name="+")
+    # The issue event reported, or none for another app's event (then `source` names it).
+    event = models.ForeignKey("issues.IssueEvent", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # What another app's event is, e.g. "cowork.caseevent:12": one delivery per subscription.
+    source = models.CharField(_("source"), max_length=80, blank=True)
     event_type = models.CharField(_("event type"), max_length=32)
     payload = models.JSONField()
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
@@ -88,6 +94,13 @@ class Delivery(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(fields=["subscription", "event"], name="webhook_delivery_once"),
+            models.UniqueConstraint(
+                fields=["subscription", "source"], condition=~models.Q(source=""), name="webhook_delivery_source_once"
+            ),
+            models.CheckConstraint(
+                name="webhook_delivery_has_event_or_source",
+                condition=models.Q(event__isnull=False) | ~models.Q(source=""),
+            ),
         ]
 
     def __str__(self) -> str:

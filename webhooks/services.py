@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import logging
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -41,7 +42,7 @@ def lease() -> dt.timedelta:
     return dt.timedelta(seconds=settings.WEBHOOK_TIMEOUT_SECONDS * 2 + 60)
 
 
-# --- Fan-out: runs inside the transaction that writes the IssueEvent ---------------------------
+# --- Fan-out: runs inside the transaction that writes the event ---------------------------
 
 
 def event_payload(event: IssueEvent, delivery_uuid, issue: Issue | None = None) -> dict:
@@ -117,16 +118,74 @@ def fan_out_many(events: list[tuple[int, int, str]], *, known: dict[int, IssueEv
                 delivery = Delivery(
                     subscription=subscription, event=known[pk], event_type=kind, next_attempt_at=now + lease()
                 )
-                payload = event_payload(known[pk], delivery.uuid, issues[issue_id])
-                delivery.payload = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
+                delivery.payload = _as_json(event_payload(known[pk], delivery.uuid, issues[issue_id]))
                 deliveries.append(delivery)
-            ids = [d.pk for d in Delivery.objects.bulk_create(deliveries)]
+            ids = _record(deliveries)
     except Exception:  # noqa: BLE001 - logged loudly; the issue's own write goes on
         logger.exception("webhook fan-out failed for issue events %s", [pk for pk, _i, _k in events][:20])
         return []
+    return ids
+
+
+def _as_json(payload: dict) -> dict:
+    return json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
+
+
+def _record(deliveries: list[Delivery]) -> list[int]:
+    """Insert the deliveries and publish them once the surrounding transaction commits."""
+    ids = [d.pk for d in Delivery.objects.bulk_create(deliveries)]
     if ids:
         transaction.on_commit(lambda: publish([(pk, 0) for pk in ids]), robust=True)
     return ids
+
+
+def emit(
+    event_type: str, *, source: str, payload: dict | Callable[[], dict], audience: Callable[[object], bool]
+) -> list[int]:
+    """An event of another app (no IssueEvent): one pending delivery per active subscription
+    that wants `event_type` and whose owner `audience(owner)` lets see it, written in the
+    caller's transaction and sent after its commit, signed and retried like an issue's event.
+
+    `source` names the event uniquely (e.g. "cowork.caseevent:12"): a second emit of it writes
+    nothing. `payload` (or a function that builds it, called only if someone receives it) is
+    what the receiver gets besides "id", "type" and "created_at"; the caller decides what it may
+    contain (never a resident's personal data). Read-only roles receive no feed, as for issue
+    events. Returns the delivery ids."""
+    if not config_cache.get("webhooks.any_active", _any_active_subscription):
+        return []
+    subscriptions = [
+        s
+        for s in Subscription.objects.filter(is_active=True, owner__is_active=True).select_related("owner")
+        if s.wants(event_type)
+    ]
+    if not subscriptions:
+        return []
+    now = timezone.now()
+    try:
+        with transaction.atomic():  # a savepoint: a bug here never undoes the caller's change
+            taken = set(
+                Delivery.objects.filter(subscription__in=subscriptions, source=source).values_list(
+                    "subscription_id", flat=True
+                )
+            )
+            deliveries = []
+            for subscription in subscriptions:
+                if subscription.pk in taken or scope.is_read_only(subscription.owner):
+                    continue
+                if not audience(subscription.owner):
+                    continue
+                delivery = Delivery(
+                    subscription=subscription, source=source, event_type=event_type, next_attempt_at=now + lease()
+                )
+                if callable(payload):
+                    payload = payload()
+                body = {"id": str(delivery.uuid), "type": event_type, "created_at": now, **payload}
+                delivery.payload = _as_json(body)
+                deliveries.append(delivery)
+            return _record(deliveries)
+    except Exception:  # noqa: BLE001 - logged loudly; the caller's own write goes on
+        logger.exception("webhook emit failed for %s %s", event_type, source)
+        return []
 
 
 def publish(items: list[tuple[int, int]]) -> None:

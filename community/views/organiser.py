@@ -98,6 +98,16 @@ def initiative(request: HttpRequest, pk: int) -> HttpResponse:
             except services.CommunityError as exc:
                 messages.error(request, exc.message)
             return _see_other(reverse("community:initiative", args=[pk]))
+        if (
+            form.is_valid()
+            and form.cleaned_data["reserved_seats"]
+            and form.cleaned_data["reserved_group"] == Activity.ReservedGroup.PARTNER
+            and not initiative.partners.exists()
+        ):
+            form.add_error(
+                "reserved_group",
+                _("The initiative has no partner units yet: add them first, or keep the seats another way."),
+            )
         if form.is_valid():
             activity = form.save(commit=False)
             activity.workstation = initiative.workstation
@@ -121,7 +131,7 @@ def initiative(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _manage_page(request: HttpRequest, activity: Activity, *, show_phones: bool = False, status: int = 200):
-    signups = list(activity.signups.order_by("created_at", "id"))
+    signups = list(activity.signups.select_related("partner_unit").order_by("created_at", "id"))
     now = timezone.now()
     groups = {key: [s for s in signups if s.status == key] for key in SignUp.Status.values}
     confirmed = groups[SignUp.Status.CONFIRMED]
@@ -207,6 +217,12 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(
                     request, _("Welcome, %(name)s (%(n)d seats).") % {"name": signup.name, "n": signup.seats}
                 )
+                if signup.in_reserved_group:
+                    messages.warning(
+                        request,
+                        _("A reserved seat: %(basis)s. Please check it (an ID card, a work badge).")
+                        % {"basis": signup.reserved_basis()},
+                    )
             return _see_other(reverse("community:checkin", args=[pk]))
         except services.CommunityError as exc:
             messages.error(request, exc.message)

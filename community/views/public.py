@@ -88,6 +88,7 @@ def _event_page(request, activity: Activity, form: SignUpForm, *, status: int = 
         "free": seats.free_for(group=False),
         "closed": services.signup_window_problem(activity, now),
         "event_url": activity.public_url(),
+        "partners": list(activity.partners.order_by("name")),
     }
     return render(request, "community/event.html", context, status=status)
 

@@ -299,8 +299,12 @@ class IssuePhoto(models.Model):
 class ReferenceCounter(models.Model):
     """The last reference number handed out per subdistrict and day (TP-20261128-0042)."""
 
-    prefix = models.CharField(max_length=32, unique=True)
-    value = models.PositiveIntegerField(default=0)
+    prefix = models.CharField(_("prefix"), max_length=32, unique=True)
+    value = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("reference counter")
+        verbose_name_plural = _("reference counters")
 
     def __str__(self) -> str:
         return f"{self.prefix}: {self.value}"

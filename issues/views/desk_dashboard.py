@@ -142,6 +142,13 @@ class Filters:
         return issues
 
     @property
+    def more_count(self) -> int:
+        """How many of the filters folded under "More filters" are set (shown on its toggle)."""
+        return sum(
+            bool(v) for v in (self.kind, self.status, self.hood, self.grid, self.dept, self.date_from, self.date_to)
+        )
+
+    @property
     def narrowed(self) -> bool:
         return any([self.kind, self.status, self.hood, self.grid, self.dept, self.date_from, self.date_to, self.q])
 
@@ -155,7 +162,7 @@ def _page(issues: QuerySet, filters: Filters, now: dt.datetime) -> dict:
         issues = issues.order_by(*order)
     start = (filters.page - 1) * PAGE_SIZE
     rows = list(
-        issues.select_related("location", "grid__neighbourhood", "assignee", "category").annotate(
+        issues.select_related("location", "grid__neighbourhood", "assignee", "category", "workstation").annotate(
             waiting=waiting_on_departments()
         )[start : start + PAGE_SIZE + 1]
     )
@@ -180,6 +187,10 @@ def staff_dashboard(request: HttpRequest) -> HttpResponse:
         "counts": queue_counts(issues, now),
         "queues": QUEUES.items(),
         "now": now,
+        # Checkboxes only for those who can act on what they select (readers change nothing).
+        "can_manage": user.is_superuser or bool(scope.staff_workstation_ids(user)),
+        # A 工作站 column for those who read several workstations and have not picked one.
+        "show_workstation": chosen is None and len(choices) > 1,
         **_page(filters.apply(queue(issues, filters.queue, now)), filters, now),
     }
     if request.headers.get("X-Desk-Fragment"):
@@ -203,7 +214,6 @@ def staff_dashboard(request: HttpRequest) -> HttpResponse:
             "departments": scope.places(user, Department.objects.filter(subdistrict__workstations__in=ws_ids)).order_by(
                 "name"
             ),
-            "can_manage": user.is_superuser or bool(scope.staff_workstation_ids(user)),
             "handlers": handlers_for(ws_ids) if ws_ids else [],
             "bulk_actions": BULK_ACTIONS.items(),
         }

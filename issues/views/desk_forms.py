@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import services
 from ..forms import MultipleFileField, clean_photo_list, photo_input
 from ..models import Intake, Kind
+from ..phones import normalize_phone
 
 TEXT_MAX = 2000
 
@@ -25,7 +26,9 @@ def photos_from(request: HttpRequest, field: str = "photos") -> list:
 
 
 class QuickEntryForm(forms.Form):
-    """A walk-in or a phone call in three fields; the button pressed says which channel."""
+    """A walk-in or a phone call in three fields, and who it was, to call back (optional; kept as
+    the resident's name and phone, masked and revealable like those of a QR report); the button
+    pressed says which channel."""
 
     location = forms.ModelChoiceField(queryset=None, label=_("Where"), empty_label=None)
     description = forms.CharField(
@@ -37,11 +40,21 @@ class QuickEntryForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    caller_name = forms.CharField(label=_("Caller's name"), max_length=50, required=False)
+    caller_phone = forms.CharField(
+        label=_("Caller's phone, to call back"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
     channel = forms.ChoiceField(choices=[(Intake.WALK_IN, Intake.WALK_IN.label), (Intake.PHONE, Intake.PHONE.label)])
 
     def __init__(self, *args, locations, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["location"].queryset = locations
+
+    def clean_caller_phone(self) -> str:
+        return normalize_phone(self.cleaned_data["caller_phone"])
 
 
 class PatrolForm(forms.Form):

@@ -72,7 +72,15 @@ TABLES = {
     "worker": stats.by_grid_worker,
     "weekly": stats.weekly,
     "department": stats.by_department,
+    "workstation": stats.by_workstation,
 }
+
+
+def _tables(issues, choices, chosen, start: dt.date, end: dt.date) -> dict:
+    """Each table of the page: the weekly trend has every week of the period; the comparison of
+    workstations is there for those who read several and have not picked one."""
+    names = [n for n in TABLES if n != "workstation" or (chosen is None and len(choices) > 1)]
+    return {n: stats.weekly(issues, start=start, end=end) if n == "weekly" else TABLES[n](issues) for n in names}
 
 
 def _chart(rows, columns) -> dict:
@@ -89,7 +97,7 @@ def _chart(rows, columns) -> dict:
 def stats_page(request: HttpRequest) -> HttpResponse:
     issues, choices, chosen, start, end = _issues(request)
     rate_cols, dept_cols = _rate_columns(), _department_columns()
-    tables = {name: fn(issues) for name, fn in TABLES.items()}
+    tables = _tables(issues, choices, chosen, start, end)
     query = {"from": start.isoformat(), "to": end.isoformat()}
     if chosen:
         query["ws"] = chosen.pk
@@ -109,6 +117,7 @@ def stats_page(request: HttpRequest) -> HttpResponse:
             "workstations": choices,
             "chosen": chosen,
             "query": urlencode(query),
+            "compare_workstations": "workstation" in tables,
         },
     )
 
@@ -123,12 +132,15 @@ def stats_csv(request: HttpRequest) -> HttpResponse:
     name = request.GET.get("table", "")
     if name not in TABLES:
         raise Http404
-    issues, _choices, _chosen, start, end = _issues(request)
+    issues, choices, chosen, start, end = _issues(request)
+    tables = _tables(issues, choices, chosen, start, end) if name in ("weekly", "workstation") else None
+    if tables is not None and name not in tables:
+        raise Http404
     columns = _department_columns() if name == "department" else _rate_columns()
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([_("Group"), *[str(label) for _key, label in columns]])
-    for row in TABLES[name](issues):
+    for row in tables[name] if tables is not None else TABLES[name](issues):
         writer.writerow([safe_cell(row.label), *[_cell(getattr(row, key)) for key, _label in columns]])
     response = HttpResponse(("\ufeff" + out.getvalue()).encode(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="stats-{name}-{start}-{end}.csv"'

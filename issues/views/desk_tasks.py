@@ -11,7 +11,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Case, Count, DateTimeField, F, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -21,17 +21,28 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from workstations import scope
-from workstations.models import Location
+from workstations.models import Location, Neighbourhood
 
 from .. import services
 from ..dispatch import open_required
 from ..lifecycle import OPEN_STATUSES, Action, Status, allowed_actions
 from ..models import Intake, Issue
 from ..notes import Note, system_note
-from .desk_common import attempt, next_deadline, see_other
+from .desk_common import attempt, int_or_none, next_deadline, see_other
 from .desk_forms import TEXT_MAX, PatrolForm, photos_from
 
 RECENT_DONE = 20
+TASK_PAGE_SIZE = 20
+LAST_TASK_PAGE = 10_000
+# The urgency bands of the phone's list, most pressing first: the list is ordered by band, then
+# by place (neighbourhood, location), then by the deadline.
+LATE, TODAY, LATER, NO_CLOCK = range(4)
+BANDS = {
+    LATE: gettext_lazy("Overdue"),
+    TODAY: gettext_lazy("Due today"),
+    LATER: gettext_lazy("Later"),
+    NO_CLOCK: gettext_lazy("No deadline running"),
+}
 RESOLUTION_MAX_LENGTH = TEXT_MAX
 # Buttons of the task page, in order; the lifecycle table says which apply now.
 TASK_ACTIONS = (Action.ACCEPT, Action.ARRIVE, Action.RESOLVE)
@@ -50,18 +61,117 @@ def _decorate(task: Issue, now: dt.datetime) -> Issue:
     return task
 
 
+def _pending_due() -> Case:
+    """In SQL, the deadline `next_deadline` shows: the first still pending of accept, arrive,
+    resolve (they fall in that order)."""
+    return Case(
+        When(accepted_at__isnull=True, accept_due_at__isnull=False, then=F("accept_due_at")),
+        When(on_site_at__isnull=True, arrive_due_at__isnull=False, then=F("arrive_due_at")),
+        When(resolved_at__isnull=True, then=F("resolve_due_at")),
+        default=Value(None),
+        output_field=DateTimeField(),
+    )
+
+
+def _banded(tasks: QuerySet, now: dt.datetime) -> QuerySet:
+    """Each task with its urgency band: overdue, due by the end of today (local), later, or no
+    clock running (on hold, or no deadline)."""
+    end_of_today = dt.datetime.combine(
+        timezone.localdate(now) + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone()
+    )
+    return tasks.annotate(due=_pending_due()).annotate(
+        band=Case(
+            When(status=Status.ON_HOLD, then=Value(NO_CLOCK)),
+            When(Q(overdue_at__isnull=False) | Q(due__lt=now), then=Value(LATE)),
+            When(due__lt=end_of_today, then=Value(TODAY)),
+            When(due__isnull=False, then=Value(LATER)),
+            default=Value(NO_CLOCK),
+            output_field=IntegerField(),
+        )
+    )
+
+
+class TaskFilters:
+    """The phone list's query string: status, neighbourhood, page; anything unknown ignored."""
+
+    STATUSES = [(value, label) for value, label in Status.choices if value in OPEN_STATUSES]
+
+    def __init__(self, request: HttpRequest) -> None:
+        get = request.GET
+        self.status = get.get("status", "") if get.get("status") in OPEN_STATUSES else ""
+        self.hood = int_or_none(get.get("hood"))
+        self.page = min(max(int_or_none(get.get("page")) or 1, 1), LAST_TASK_PAGE)
+
+    def apply(self, tasks: QuerySet) -> QuerySet:
+        if self.status:
+            tasks = tasks.filter(status=self.status)
+        if self.hood:
+            tasks = tasks.filter(grid__neighbourhood_id=self.hood)
+        return tasks
+
+    @property
+    def narrowed(self) -> bool:
+        return bool(self.status or self.hood)
+
+
+def _group(tasks: list[Issue]) -> list[dict]:
+    """Consecutive tasks of one band, and within it of one place, as headed groups."""
+    bands: list[dict] = []
+    for task in tasks:
+        if not bands or bands[-1]["band"] != task.band:
+            bands.append({"band": task.band, "label": BANDS[task.band], "places": []})
+        places = bands[-1]["places"]
+        if not places or places[-1]["location"].pk != task.location_id:
+            places.append({"location": task.location, "tasks": []})
+        places[-1]["tasks"].append(task)
+    return bands
+
+
 @require_safe
 @login_required
 def tasks(request: HttpRequest) -> HttpResponse:
+    """My open tasks, overdue and today's first, grouped by place, a page at a time; the same
+    queries whatever their number (the band counts are one aggregate)."""
     user = request.user
     _require_worker(user)
     now = timezone.now()
-    mine = scope.assigned_tasks(user, Issue.objects.select_related("location"))
-    open_tasks = [_decorate(t, now) for t in mine.filter(status__in=OPEN_STATUSES)]
-    far = dt.datetime.max.replace(tzinfo=dt.UTC)
-    open_tasks.sort(key=lambda t: (t.deadline or far, t.created_at))
-    done = list(mine.exclude(status__in=OPEN_STATUSES).order_by("-updated_at")[:RECENT_DONE])
-    return render(request, "issues/tasks.html", {"open_tasks": open_tasks, "done_tasks": done, "now": now})
+    filters = TaskFilters(request)
+    mine = scope.assigned_tasks(user, Issue.objects.all())
+    open_mine = mine.filter(status__in=OPEN_STATUSES)
+    shown = _banded(filters.apply(open_mine), now)
+    counts = shown.aggregate(total=Count("pk"), **{f"band{band}": Count("pk", filter=Q(band=band)) for band in BANDS})
+    start = (filters.page - 1) * TASK_PAGE_SIZE
+    rows = list(
+        shown.select_related("location", "grid__neighbourhood").order_by(
+            "band", "grid__neighbourhood__name", "location__name", F("due").asc(nulls_last=True), "created_at", "pk"
+        )[start : start + TASK_PAGE_SIZE + 1]
+    )
+    has_next = len(rows) > TASK_PAGE_SIZE
+    open_tasks = [_decorate(t, now) for t in rows[:TASK_PAGE_SIZE]]
+    done = (
+        list(mine.exclude(status__in=OPEN_STATUSES).select_related("location").order_by("-updated_at")[:RECENT_DONE])
+        if filters.page == 1 and not filters.narrowed
+        else []
+    )
+    return render(
+        request,
+        "issues/tasks.html",
+        {
+            "open_tasks": open_tasks,
+            "groups": _group(open_tasks),
+            "band_counts": [(BANDS[band], counts[f"band{band}"], band) for band in BANDS if counts[f"band{band}"]],
+            "total": counts["total"],
+            "has_next": has_next,
+            "page_number": filters.page,
+            "filters": filters,
+            "status_choices": TaskFilters.STATUSES,
+            "neighbourhoods": Neighbourhood.objects.filter(pk__in=open_mine.values("grid__neighbourhood_id")).order_by(
+                "name"
+            ),
+            "done_tasks": done,
+            "now": now,
+        },
+    )
 
 
 def _my_task(request: HttpRequest, pk: int) -> Issue:

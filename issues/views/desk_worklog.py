@@ -41,6 +41,11 @@ def _selection(request: HttpRequest):
 @require_safe
 @staff_required
 def worklog_page(request: HttpRequest) -> HttpResponse:
+    return _render_log(request)
+
+
+def _render_log(request: HttpRequest, *, form: QuickEntryForm | None = None, status: int = 200) -> HttpResponse:
+    """The log; `form`: a quick entry that was refused, shown again with what was typed and why."""
     choices, chosen, period, channel, issues = _selection(request)
     rows = list(worklog.entries(issues, period, channel=channel)[: worklog.MAX_ROWS + 1])
     cut = len(rows) > worklog.MAX_ROWS
@@ -75,9 +80,9 @@ def worklog_page(request: HttpRequest) -> HttpResponse:
         "workstations": choices,
         "chosen": chosen,
         "query": urlencode(query),
-        "form": QuickEntryForm(locations=_locations(request, chosen)) if can_log else None,
+        "form": (form or QuickEntryForm(locations=_locations(request, chosen))) if can_log else None,
     }
-    return render(request, "issues/worklog.html", context)
+    return render(request, "issues/worklog.html", context, status=status)
 
 
 def _export_rows(request: HttpRequest):
@@ -117,10 +122,8 @@ def worklog_entry(request: HttpRequest) -> HttpResponse:
         back = reverse("worklog")
     form = QuickEntryForm(request.POST, locations=_locations(request, None))
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return see_other(back)
+        # The log again, with what was typed kept in the fields and the reasons beside them.
+        return _render_log(request, form=form, status=400)
     data = form.cleaned_data
     try:
         issue, token = services.log_matter(
@@ -128,14 +131,16 @@ def worklog_entry(request: HttpRequest) -> HttpResponse:
             channel=data["channel"],
             description=data["description"],
             answer=data["answer"],
+            reporter_name=data["caller_name"].strip(),
+            reporter_phone=data["caller_phone"],
             actor=request.user,
         )
     except services.IssueError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            _("Logged as %(ref)s. The resident can follow it at %(url)s")
-            % {"ref": issue.reference, "url": request.build_absolute_uri(reverse("track", args=[token]))},
-        )
+        form.add_error(None, exc.message)
+        return _render_log(request, form=form, status=400)
+    messages.success(
+        request,
+        _("Logged as %(ref)s. The resident can follow it at %(url)s")
+        % {"ref": issue.reference, "url": request.build_absolute_uri(reverse("track", args=[token]))},
+    )
     return see_other(back)

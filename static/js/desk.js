@@ -148,6 +148,21 @@
         onKey(event, live);
       });
     }
+    // "More filters" folds like a menu: Escape or a click elsewhere closes it.
+    var more = document.querySelector(".more-filters");
+    if (more) {
+      document.addEventListener("click", function (event) {
+        if (more.open && !more.contains(event.target)) {
+          more.open = false;
+        }
+      });
+      more.addEventListener("keydown", function (event) {
+        if (event.key === "Escape" && more.open) {
+          more.open = false;
+          more.querySelector("summary").focus();
+        }
+      });
+    }
     Array.prototype.forEach.call(document.querySelectorAll(".js-print"), function (button) {
       button.hidden = false;
       button.addEventListener("click", function () {

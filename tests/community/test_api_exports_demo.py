@@ -91,6 +91,7 @@ def test_the_demo_seeds_the_salon_and_the_sorting_event_once(client):
     salon = Activity.objects.get(title="梧桐院创业者沙龙")
     assert (salon.capacity, salon.reserved_seats) == (30, 5)
     assert [p.name for p in salon.partners.all()] == ["区就业促进中心"]
+    assert salon.reserved_group == Activity.ReservedGroup.PARTNER  # the 结对 unit is chosen at sign-up
     sorting = Activity.objects.get(title="垃圾分类进弄堂")
     assert [p.name for p in sorting.partners.all()] == ["区绿化市容局"]
     assert Activity.objects.count() == 2

@@ -66,3 +66,28 @@ def test_the_waitlisted_one_is_told_in_plain_words(postgres, world, client):
     services.sign_up(activity, name="先到")
     response = client.post(activity.public_path(), {"name": "后到", "seats": "1"}, follow=True)
     assert "waiting list" in response.content.decode() or "候补" in response.content.decode()
+
+
+def test_racing_for_reserved_and_general_seats_with_a_webhook_subscriber(postgres, world, settings, monkeypatch):
+    """Reserved seats go only to the group (by year of birth) under the race, the rest never
+    oversells, and each sign-up's webhook delivery is written in its own transaction."""
+    from webhooks.models import Delivery, Subscription
+    from webhooks.tasks import deliver
+
+    settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS = True
+    published: list = []
+    monkeypatch.setattr(deliver, "apply_async", lambda args=None, **kw: published.append(tuple(args)))
+    Subscription.objects.create(owner=world.staff, name="feed", url="http://127.0.0.1:9/hooks", event_types=[])
+    activity = make_activity(world.ws, capacity=4, reserved_seats=2, reserved_group="age")
+    elder = str(activity.starts_at.year - 70)
+    requests = [{"name": f"长者{i}", "in_reserved_group": True, "birth_year": elder} for i in range(3)]
+    requests += [{"name": f"居民{i}"} for i in range(3)]
+    results = _race(activity, requests)
+    assert all(isinstance(r, SignUp) for r in results), results
+    confirmed = [r for r in results if r.status == SignUp.Status.CONFIRMED]
+    assert len(confirmed) == 4 == services.seats_of(activity).held
+    assert sum(1 for r in confirmed if not r.in_reserved_group) <= 2  # the general seats only
+    assert sum(1 for r in results if r.status == SignUp.Status.WAITING) == 2
+    deliveries = Delivery.objects.filter(event_type__in=["signup.signed_up", "signup.waitlisted"])
+    assert sorted(d.payload["signup"]["id"] for d in deliveries) == sorted(r.pk for r in results)
+    assert len(published) == deliveries.count()

@@ -81,4 +81,10 @@ def test_community_ideas_and_patrol_finds(world):
     assert [(e.type, e.old_status, e.new_status) for e in events] == [
         ("created", "", "new"),
         ("assigned", "new", "assigned"),
+        ("accepted", "assigned", "accepted"),  # his own grid: taken on at once (issue 18)
     ]
+    elsewhere, _token = services.log_matter(
+        world.loc2, channel=Intake.PATROL, description="路灯坏了", actor=world.worker
+    )
+    events = IssueEvent.objects.filter(issue=elsewhere).exclude(new_status="")
+    assert [(e.type, e.new_status) for e in events] == [("created", "new"), ("assigned", "assigned")]

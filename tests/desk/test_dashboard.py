@@ -234,3 +234,51 @@ def test_numbers_too_large_for_the_database_are_not_a_500(world, desk, query, sh
     response = client_for(world.staff).get(f"{reverse('staff_dashboard')}?queue=all&{query}")
     assert response.status_code == 200
     assert len(refs(response)) == shown
+
+
+# --- Issue 18: who gets checkboxes, the 工作站 column, counters at 0, filters folded ---------------
+
+
+def test_readers_get_no_checkboxes_and_managers_do(world, desk):
+    from workstations.models import Role
+
+    reader = factories.user("officer", role=Role.Kind.HOUSING_OFFICER, workstation=world.ws)
+    for headers in ({}, {"X-Desk-Fragment": "1"}):
+        page = client_for(reader).get(reverse("staff_dashboard"), headers=headers).content.decode()
+        assert desk["new"].reference in page
+        assert 'type="checkbox" name="ids"' not in page and "col-select" not in page
+        assert "select the issue" not in page  # nor the shortcut that would tick one
+        page = client_for(world.staff).get(reverse("staff_dashboard"), headers=headers).content.decode()
+        assert page.count('type="checkbox" name="ids"') == 5
+
+
+def test_a_workstation_column_for_those_who_read_several(world, desk):
+    from workstations.models import Role
+
+    second = factories.workstation(world.ws.subdistrict, name="第二工作站")
+    many_issues(factories.location(factories.grid(second)), 1, status="new", description="第二站的事")
+    supervisor = factories.user("sup", role=Role.Kind.SUBDISTRICT_SUPERVISOR, subdistrict=world.ws.subdistrict)
+    client = client_for(supervisor)
+    page = client.get(reverse("staff_dashboard")).content.decode()
+    assert '<th scope="col">Workstation</th>' in page and 'class="ws-cell" title="第二工作站"' in page
+    assert 'type="checkbox" name="ids"' not in page
+    # One workstation picked, or only one to read: no column.
+    picked = client.get(reverse("staff_dashboard"), {"ws": second.pk}).content.decode()
+    assert "ws-cell" not in picked and "第二站的事" in picked
+    assert "ws-cell" not in client_for(world.staff).get(reverse("staff_dashboard")).content.decode()
+
+
+def test_counters_at_zero_are_marked_so_and_not_red(world):
+    many_issues(world.loc, 2, status="new")
+    page = client_for(world.staff).get(reverse("staff_dashboard")).content.decode()
+    assert 'class="queue-count zero" data-queue="overdue"' in page
+    assert 'class="queue-count" data-queue="new"' in page
+
+
+def test_the_folded_filters_say_how_many_are_set_and_descriptions_are_whole_in_the_tooltip(world, desk):
+    client = client_for(world.staff)
+    page = client.get(reverse("staff_dashboard")).content.decode()
+    assert 'class="more-filters"' in page and "filter-count" not in page
+    assert f'title="{desk["new"].description}"' in page
+    page = client.get(reverse("staff_dashboard"), {"kind": "consult", "hood": world.grid.neighbourhood_id}).content
+    assert '<span class="filter-count">2</span>' in page.decode()

@@ -147,3 +147,50 @@ def test_the_page_runs_the_same_queries_at_10_and_2000_issues(world):
     large, response = queries_of(client, reverse("stats"))
     assert response.context["overall"].received == 2000
     assert large == small
+
+
+# --- Issue 18: every week of the range; workstations compared ------------------------------------
+
+
+def test_the_weekly_trend_has_every_week_of_the_range_with_zeros(world):
+    tz = timezone.get_current_timezone()
+    monday = timezone.localdate() - dt.timedelta(days=timezone.localdate().weekday() + 35)  # six weeks back
+    at = dt.datetime.combine(monday + dt.timedelta(days=2), dt.time(10), tzinfo=tz)
+    many_issues(world.loc, 2, created_at=at)
+    many_issues(world.loc, 1, created_at=at + dt.timedelta(days=21))
+    weeks = stats.weekly(Issue.objects.all(), start=monday + dt.timedelta(days=3), end=monday + dt.timedelta(days=40))
+    assert [r.key for r in weeks] == [monday + dt.timedelta(days=7 * i) for i in range(6)]
+    assert [r.received for r in weeks] == [2, 0, 0, 1, 0, 0]
+    assert weeks[1].response_rate is None and weeks[1].median_resolve_hours is None
+    # The page's table and its CSV: eight weeks by default, the empty ones as 0.
+    client = client_for(world.staff)
+    rows = client.get(reverse("stats")).context["tables"]["weekly"]
+    assert len(rows) == 8 and sum(r.received for r in rows) == 3 and [r.received for r in rows].count(0) >= 6
+    lines = list(
+        csv.reader(io.StringIO(client.get(reverse("stats_csv") + "?table=weekly").content.decode("utf-8-sig")))
+    )
+    assert len(lines) == 1 + 8 and [line[1] for line in lines[1:]].count("0") >= 6
+
+
+def test_workstations_compared_for_those_who_read_several(world):
+    from workstations.models import Role
+
+    second = factories.workstation(world.ws.subdistrict, name="第二工作站")
+    many_issues(world.loc, 3, created_at=timezone.now() - 24 * H)
+    many_issues(factories.location(factories.grid(second)), 1, created_at=timezone.now() - 24 * H)
+    supervisor = factories.user("sup", role=Role.Kind.SUBDISTRICT_SUPERVISOR, subdistrict=world.ws.subdistrict)
+    client = client_for(supervisor)
+    response = client.get(reverse("stats"))
+    rows = {r.label: r.received for r in response.context["tables"]["workstation"]}
+    assert rows == {world.ws.name: 3, "第二工作站": 1}
+    page = response.content.decode()
+    assert 'data-chart="workstation"' in page and 'data-table="workstation"' in page
+    lines = list(
+        csv.reader(io.StringIO(client.get(reverse("stats_csv") + "?table=workstation").content.decode("utf-8-sig")))
+    )
+    assert {line[0]: line[1] for line in lines[1:]} == {world.ws.name: "3", "第二工作站": "1"}
+    # One workstation picked, or only one to read: no comparison.
+    assert "workstation" not in client.get(reverse("stats"), {"ws": second.pk}).context["tables"]
+    staff = client_for(world.staff)
+    assert "workstation" not in staff.get(reverse("stats")).context["tables"]
+    assert staff.get(reverse("stats_csv") + "?table=workstation").status_code == 404

@@ -48,12 +48,55 @@ def test_a_phone_call_left_to_follow_up_is_routed_like_any_report(world, publish
 
 def test_quick_entry_refusals(world, published):
     client = client_for(world.staff)
-    response = log(client, "walk_in", location=world.loc.pk, description="")
-    assert response.status_code == 200 and not Issue.objects.exists()
+    response = log(client, "walk_in", location=world.loc.pk, description="", answer="我们说的话")
+    # The log again, with the reason beside the field and what was typed kept (issue 18).
+    assert response.status_code == 400 and not Issue.objects.exists()
+    assert "This field is required." in response.content.decode() and "我们说的话" in response.content.decode()
     log(client, "walk_in", location=world.other_loc.pk, description="别处的事")
     log(client, "patrol", location=world.loc.pk, description="走访")  # not a desk channel
     assert not Issue.objects.exists()
     assert client_for(world.worker).post(reverse("worklog_entry"), {"channel": "phone"}).status_code == 403
+
+
+def test_the_callers_name_and_phone_are_kept_masked_and_revealable(world, published):
+    """Issue 18: 登记来访 / 登记来电 take who it was, to call back; kept as the resident's name and
+    phone (create_issue's reporter_name / reporter_phone), masked in the log and revealable (an
+    audited event) on the issue's page like a QR reporter's."""
+    client = client_for(world.staff)
+    log(
+        client,
+        "phone",
+        location=world.loc.pk,
+        description="楼上漏水",
+        caller_name="张先生",
+        caller_phone="138 1234 5678",
+    )
+    issue = Issue.objects.get(channel=Intake.PHONE)
+    assert (issue.reporter_name, issue.reporter_phone) == ("张先生", "13812345678")
+    page = client.get(reverse("worklog")).content.decode()
+    assert "张先生" in page and "138****5678" in page and "13812345678" not in page
+    issue_page = client.get(reverse("staff_issue", args=[issue.pk])).content.decode()
+    assert "138****5678" in issue_page and "13812345678" not in issue_page
+    client.post(reverse("staff_issue_action", args=[issue.pk, "phone"]))
+    assert 'href="tel:13812345678"' in client.get(reverse("staff_issue", args=[issue.pk])).content.decode()
+    shown = IssueEvent.objects.get(issue=issue, type=IssueEvent.Type.PHONE_SHOWN)
+    assert (shown.actor, shown.is_public) == (world.staff, False)
+
+
+def test_a_callers_phone_that_is_no_number_is_refused_with_everything_kept(world, published):
+    client = client_for(world.staff)
+    response = log(
+        client,
+        "walk_in",
+        location=world.loc.pk,
+        description="问老年卡怎么办",
+        caller_name="李阿姨",
+        caller_phone="12345",
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and not Issue.objects.exists() and not IssueEvent.objects.exists()
+    assert "Please write a mobile number like 13812345678" in page
+    assert "问老年卡怎么办" in page and 'value="李阿姨"' in page and 'value="12345"' in page
 
 
 def test_day_and_week_views_show_every_channel(world, published):
