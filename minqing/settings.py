@@ -70,7 +70,7 @@ INSTALLED_APPS = [
     "observability",
     "privacy",
     "transparency",
-    "axes",
+    "minqing.apps.AxesConfig",  # django-axes
     "csp",
 ]
 

@@ -1,3 +1,4 @@
+from axes.models import AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -11,6 +12,11 @@ from .login import AdminLoginForm, Login
 from .password_reset import PasswordReset
 
 admin.site.login_form = AdminLoginForm
+# django-axes: only its failed attempts matter here (deleting them unlocks); successful logins
+# are not recorded (AXES_DISABLE_ACCESS_LOG) and failures are not logged apart.
+for _model in (AccessLog, AccessFailureLog):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 # 「民情快办 管理后台」 in Chinese: the header, the browser tab, and the index page's heading.
 admin.site.site_header = admin.site.site_title = _("Minqing Kuaiban administration")
 admin.site.index_title = _("Configuration and records")
