@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from workstations import scope
 
@@ -38,6 +38,7 @@ def _case(request: HttpRequest, pk: int) -> Case:
     return get_object_or_404(access.visible_cases(request.user).select_related("workstation"), pk=pk)
 
 
+@require_safe
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
     """Open cases by risk: next action, who owes it, days overdue."""
@@ -50,6 +51,7 @@ def board(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 @login_required
 def export(request: HttpRequest) -> HttpResponse:
     _must_use_cases(request.user)
@@ -65,6 +67,7 @@ def export(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@require_safe
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
     """What the liaison's units owe."""
@@ -74,6 +77,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     return render(request, "cowork/mine.html", {"parts": parts, "actions": actions, "now": timezone.now()})
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def new_case(request: HttpRequest, workstation: str) -> HttpResponse:
     ws = get_object_or_404(scope.managed_workstations(request.user), slug=workstation)
@@ -147,6 +151,7 @@ def _detail(request: HttpRequest, case: Case, status: int = 200, **bound) -> Htt
     return render(request, "cowork/case.html", context, status=status)
 
 
+@require_safe
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, _case(request, pk))
@@ -315,6 +320,7 @@ def _meeting(request, pk, meeting_id):
     return case, meeting
 
 
+@require_safe
 @login_required
 def meeting_detail(request: HttpRequest, pk: int, meeting_id: int) -> HttpResponse:
     case, meeting = _meeting(request, pk, meeting_id)
@@ -407,6 +413,7 @@ def _agreement_initial(latest: CostAgreement | None):
     return {"title": latest.title, "total": latest.total, "basis": latest.basis}, shares, milestones
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def new_agreement(request: HttpRequest, pk: int) -> HttpResponse:
     """费用分摊: a draft, or a new version of an agreed one (the old stays readable, superseded)."""
@@ -487,6 +494,7 @@ def _agreement(request, pk, agreement_id):
     return case, agreement
 
 
+@require_safe
 @login_required
 def agreement_detail(request: HttpRequest, pk: int, agreement_id: int) -> HttpResponse:
     case, agreement = _agreement(request, pk, agreement_id)
@@ -528,6 +536,7 @@ def visible_partnerships(user):
     )
 
 
+@require_safe
 @login_required
 def partnerships(request: HttpRequest) -> HttpResponse:
     rows = list(visible_partnerships(request.user))
@@ -567,6 +576,7 @@ def _partnership_page(request, partnership, status=200, **bound):
     )
 
 
+@require_safe
 @login_required
 def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = get_object_or_404(visible_partnerships(request.user).prefetch_related("categories"), pk=pk)

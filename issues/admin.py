@@ -22,6 +22,7 @@ from .models import (
     ReferenceCounter,
     SLAPolicy,
     WorkdayOverride,
+    mask_phone,
 )
 
 
@@ -31,6 +32,13 @@ def _manages_issue(user, issue: Issue | None) -> bool:
     if issue is None:
         return user.is_superuser or bool(scope.staff_workstation_ids(user))
     return scope.can_manage_workstation(user, issue.workstation_id)
+
+
+def _sees_phone(user, issue: Issue | None) -> bool:
+    """Whether the admin shows `issue`'s resident phone in full: to superusers and to the staff of
+    its workstation, who correct a mistyped number here. Everyone the desk masks it for
+    (supervisors, housing officers, area secretaries) sees 138****1234, as on the desk."""
+    return issue is not None and _manages_issue(user, issue)
 
 
 class ReadOnlyAdminMixin:
@@ -169,11 +177,38 @@ class IssueAdmin(admin.ModelAdmin):
         (_("Outcome"), {"fields": ["resolution", "rating", "rating_comment"]}),
     ]
 
+    def get_fieldsets(self, request, obj=None):
+        if _sees_phone(request.user, obj):
+            return self.fieldsets
+        swap = {"reporter_phone": "masked_reporter_phone"}
+        return [(name, {**opts, "fields": [swap.get(f, f) for f in opts["fields"]]}) for name, opts in self.fieldsets]
+
     def get_readonly_fields(self, request, obj=None):
-        return [f for fs in self.fieldsets for f in fs[1]["fields"] if f not in self.editable_fields]
+        fields = [f for fs in self.get_fieldsets(request, obj) for f in fs[1]["fields"]]
+        return [f for f in fields if f not in self.editable_fields]
+
+    @admin.display(description=_("phone"))
+    def masked_reporter_phone(self, obj: Issue) -> str:
+        return obj.masked_phone
 
     def get_queryset(self, request):
         return scope.visible_issues(request.user, super().get_queryset(request))
+
+    def get_search_fields(self, request):
+        # The phone is searched in get_search_results, only where this user may see it.
+        return [f for f in self.search_fields if f != "reporter_phone"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """A phone number finds only the issues whose phone this user may see in full: for
+        anyone else, searching by number would tell them whose it is."""
+        results, duplicates = super().get_search_results(request, queryset, search_term)
+        digits = search_term.strip()
+        if digits and (request.user.is_superuser or scope.staff_workstation_ids(request.user)):
+            by_phone = queryset.filter(reporter_phone__icontains=digits)
+            if not request.user.is_superuser:
+                by_phone = by_phone.filter(workstation_id__in=scope.staff_workstation_ids(request.user))
+            results = results | by_phone
+        return results, duplicates
 
     def has_add_permission(self, request) -> bool:
         # Issues come in through the report form (services.create_issue) only.
@@ -280,6 +315,24 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["user", "issue"]
     search_fields = ["key", "subject", "user__username", "issue__reference"]
     date_hierarchy = "created_at"
+
+    def get_fields(self, request, obj=None):
+        fields = [f.name for f in Notification._meta.fields]
+        if obj is not None and self._sees_address(request.user, obj):
+            return fields
+        return ["masked_address" if f == "address" else f for f in fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    @staticmethod
+    def _sees_address(user, notification: Notification) -> bool:
+        return notification.user_id == user.pk or user.is_superuser or _sees_phone(user, notification.issue)
+
+    @admin.display(description=_("address"))
+    def masked_address(self, obj: Notification) -> str:
+        # A resident's SMS goes to their phone: masked as on the desk; other addresses are a person's own.
+        return mask_phone(obj.address) if obj.channel == "sms" else obj.address
 
     def get_queryset(self, request):
         # A resident's SMS carries their phone in `address`: only for those who may see the issue.

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Kind
 from .phones import normalize_phone
-from .photos import ACCEPTED_TYPES, MAX_PHOTOS, clean_photo
+from .photos import ACCEPTED_TYPES, MAX_PHOTOS, PixelBudget, clean_photo
 from .text import plain
 
 # The four kinds in the words a resident uses (the staff side keeps the official slogans), each
@@ -56,9 +56,10 @@ def clean_photo_list(files: list, *, limit: int = MAX_PHOTOS) -> list:
     if len(files) > limit:
         raise ValidationError(_("Please send at most %(max)d photos.") % {"max": limit}, code="too_many_photos")
     processed, errors = [], []
+    budget = PixelBudget()  # what decoding all of them may cost together
     for number, uploaded in enumerate(files, start=1):
         try:
-            processed.append(clean_photo(uploaded))
+            processed.append(clean_photo(uploaded, budget=budget))
         except ValidationError as exc:
             errors.extend(
                 _("Photo %(n)d (%(name)s): %(problem)s") % {"n": number, "name": uploaded.name, "problem": m}

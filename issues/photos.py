@@ -35,6 +35,12 @@ JPEG_QUALITY = 85
 THUMB_QUALITY = 80
 # 50 megapixels covers today's phone cameras; beyond that a small file is a decompression bomb.
 MAX_PIXELS = 50_000_000
+# What decoding may cost (issue 14), in pixels decoded: a JPEG is decoded at a reduced scale
+# (`draft`), so a 50-megapixel one costs a few; PNG, WebP and HEIF are decoded whole, so one of
+# them may hold at most MAX_DECODED_PIXELS (a 24-megapixel phone picture; ~100 MB as RGBA) and
+# all the photos of one report together at most REPORT_DECODED_PIXELS (two such pictures).
+MAX_DECODED_PIXELS = 25_000_000
+REPORT_DECODED_PIXELS = 50_000_000
 ACCEPTED_FORMATS = ["JPEG", "PNG", "WEBP"]
 ACCEPTED_TYPES = ["image/jpeg", "image/png", "image/webp"]
 
@@ -82,14 +88,33 @@ def _too_many_pixels() -> ValidationError:
     return ValidationError(_("This photo has too many pixels. Please send a smaller one."), code="too_big")
 
 
+def _report_too_big() -> ValidationError:
+    return ValidationError(
+        _("These photos are too large together. Please send fewer or smaller ones."), code="report_too_big"
+    )
+
+
+class PixelBudget:
+    """The pixels the photos of one report may still be decoded into."""
+
+    def __init__(self, pixels: int = REPORT_DECODED_PIXELS) -> None:
+        self.remaining = pixels
+
+    def spend(self, pixels: int) -> None:
+        if pixels > self.remaining:
+            raise _report_too_big()
+        self.remaining -= pixels
+
+
 def check_size(uploaded_file) -> None:
     if uploaded_file.size is not None and uploaded_file.size > MAX_UPLOAD_BYTES:
         raise ValidationError(_("This photo is larger than 10 MB. Please send a smaller one."), code="too_large")
 
 
-def clean_photo(uploaded_file) -> CleanPhoto:
+def clean_photo(uploaded_file, *, budget: PixelBudget | None = None) -> CleanPhoto:
     """A JPEG of at most MAX_SIDE pixels a side and a THUMB_SIDE thumbnail, upright, with no
-    metadata at all. Raises ValidationError with a message for the resident."""
+    metadata at all. Raises ValidationError with a message for the resident. `budget`: the
+    report's PixelBudget, when this photo is one of several."""
     check_size(uploaded_file)
     try:
         uploaded_file.seek(0)
@@ -107,10 +132,16 @@ def clean_photo(uploaded_file) -> CleanPhoto:
                 # at 2016 pixels. We accept a result down to 90 % of MAX_SIDE for that saving.
                 scale = 0.9 * MAX_SIDE / longest
                 img.draft("RGB", (max(1, int(width * scale)), max(1, int(height * scale))))
+            decoded = img.size[0] * img.size[1]  # after draft: what decoding will really cost
+            if decoded > MAX_DECODED_PIXELS:
+                raise _too_many_pixels()
+            (budget or PixelBudget()).spend(decoded)
             img.load()
-            upright = ImageOps.exif_transpose(img)
+            small = _reduced(img)
+            upright = ImageOps.exif_transpose(small)
             upright.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
             clean = _flatten(upright)
+            del small, upright
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -137,6 +168,19 @@ def clean_photo(uploaded_file) -> CleanPhoto:
         image=ContentFile(_jpeg(clean, JPEG_QUALITY), name=f"{name}.jpg"),
         thumbnail=ContentFile(_jpeg(thumb, THUMB_QUALITY), name=f"{name}-thumb.jpg"),
     )
+
+
+def _reduced(img: Image.Image) -> Image.Image:
+    """A picture still more than twice MAX_SIDE a side after loading (PNG, WebP, HEIF: no
+    `draft`) shrunk at once by a whole factor (`reduce`, a box filter: fast, and the full-size
+    pixels are let go before the careful LANCZOS resize of the smaller copy)."""
+    factor = max(img.size) // MAX_SIDE
+    if factor < 2:
+        return img
+    try:
+        return img.reduce(factor)
+    except ValueError:  # a mode reduce() does not take ("1", "P"): one byte a pixel at most anyway
+        return img
 
 
 def process_photo(uploaded_file) -> ContentFile:

@@ -3,20 +3,6 @@ from django.utils.translation import gettext as _
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
-# Pages carry no inline script or style; this header makes the browser hold us to that.
-CSP = "; ".join(
-    [
-        "default-src 'self'",
-        "img-src 'self' data: blob:",
-        "script-src 'self'",
-        "style-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
-
 
 class BadParameterMiddleware:
     """A query parameter a view cannot use (minqing.params.BadParameter) is a 400 with its
@@ -36,19 +22,6 @@ class BadParameterMiddleware:
         if request.path.startswith(("/api/", "/open311/")):
             return JsonResponse({"detail": exception.message}, status=400)
         return HttpResponseBadRequest(exception.message, content_type="text/plain; charset=utf-8")
-
-
-class ContentSecurityPolicyMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
-        # The admin ships inline scripts of its own; do not break it. (The API docs need no
-        # exemption: api/templates/api/swagger_ui.html loads its init script as a file.)
-        if not request.path.startswith("/admin/"):
-            response.headers.setdefault("Content-Security-Policy", CSP)
-        return response
 
 
 def _holds_nul(values) -> bool:

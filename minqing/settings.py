@@ -4,10 +4,12 @@ Without DATABASE_URL / REDIS_URL the app runs embedded: SQLite under var/ and ko
 filesystem transport as the Celery broker, so a newcomer needs no server at all.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -69,6 +71,8 @@ INSTALLED_APPS = [
     "privacy",
     "transparency",
     "estates",
+    "minqing.apps.AxesConfig",  # django-axes
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -77,7 +81,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "minqing.error_pages.SiteErrorPagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "minqing.middleware.ContentSecurityPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "minqing.middleware.RefuseNulCharactersMiddleware",
@@ -87,6 +91,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "minqing.middleware.BadParameterMiddleware",
+    # Last: turns a login that django-axes refused into the login page's 429 (minqing.login).
+    "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -224,6 +230,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -275,11 +283,32 @@ RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 # Reports per client IP per hour, and per location per hour, on the public form.
 RATELIMIT_REPORTS_PER_IP = int(os.environ.get("RATELIMIT_REPORTS_PER_IP", "20"))
 RATELIMIT_REPORTS_PER_LOCATION = int(os.environ.get("RATELIMIT_REPORTS_PER_LOCATION", "120"))
-# Failed logins (login page and admin) per client IP, and per username, per 15 minutes.
+# Failed logins (login page and admin) in the last 15 minutes before the form refuses even the
+# right password (django-axes, minqing.login): one username from one address; one address, whatever
+# the usernames; one username from all addresses together (so only after many addresses).
+RATELIMIT_LOGIN_FAILURES_PER_USERNAME_AND_IP = int(os.environ.get("RATELIMIT_LOGIN_FAILURES_PER_USERNAME_AND_IP", "10"))
 RATELIMIT_LOGIN_FAILURES_PER_IP = int(os.environ.get("RATELIMIT_LOGIN_FAILURES_PER_IP", "30"))
-RATELIMIT_LOGIN_FAILURES_PER_USERNAME = int(os.environ.get("RATELIMIT_LOGIN_FAILURES_PER_USERNAME", "10"))
+RATELIMIT_LOGIN_FAILURES_PER_USERNAME = int(os.environ.get("RATELIMIT_LOGIN_FAILURES_PER_USERNAME", "100"))
+# Password-reset mails asked per client address, and sent per account (email typed), per hour.
+RATELIMIT_PASSWORD_RESETS_PER_IP = int(os.environ.get("RATELIMIT_PASSWORD_RESETS_PER_IP", "10"))
+RATELIMIT_PASSWORD_RESETS_PER_ACCOUNT = int(os.environ.get("RATELIMIT_PASSWORD_RESETS_PER_ACCOUNT", "3"))
 # Trusted reverse proxies in front of us; with N > 0 the client IP is read from X-Forwarded-For.
 RATELIMIT_PROXY_COUNT = int(os.environ.get("RATELIMIT_PROXY_COUNT", "0"))
+# django-axes records each failed login (AccessAttempt, in the admin: deleting one unlocks) and
+# refuses while one of the limits above is reached; minqing.login.LoginLockout counts them.
+AXES_HANDLER = "minqing.login.LoginLockout"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address", "username"]
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+# The lock applies from the next attempt (LoginLockout.is_locked): the failure that reaches a
+# limit still answers "wrong password", as before axes.
+AXES_LOCK_OUT_AT_FAILURE = False
+# A refused attempt does not count again (else one locked address would lock the username too).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "minqing.login.client_address"
+AXES_USERNAME_CALLABLE = "minqing.login.username_key"
+AXES_LOCKOUT_CALLABLE = "minqing.login.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are not kept
+AXES_VERBOSE = False
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "minqing-demo-2026")
 # A dispatch intent (an issue still NEW) older than this is re-sent by the sweep.
 OUTBOX_RESEND_AFTER_SECONDS = int(os.environ.get("OUTBOX_RESEND_AFTER_SECONDS", "60"))
@@ -309,6 +338,8 @@ _quiet = os.environ.get("RESIDENT_QUIET_HOURS", "21-8").strip()
 RESIDENT_QUIET_HOURS = tuple(int(h) for h in _quiet.split("-")) if _quiet else None
 
 # --- APIs (api/, open311/, webhooks/) ----------------------------------------------------------
+# Wrong API tokens one client address may send in 15 minutes before every token it sends is refused.
+API_TOKEN_FAILURES_PER_IP = int(os.environ.get("API_TOKEN_FAILURES_PER_IP", "20"))
 REST_FRAMEWORK = {
     # Systems send `Authorization: Token <key>` (we keep only a hash); the dashboard uses its session.
     # No HTTP Basic: a password is typed only into the login page, whose failures are rate-limited.
@@ -374,7 +405,35 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+def proxy_ssl_header(value: str) -> tuple[str, str] | None:
+    """SECURE_PROXY_SSL_HEADER from the environment: "X-Forwarded-Proto" (the header the proxy sets
+    to "https"), or "Header-Name: value". Unset: no header makes a request count as HTTPS, since
+    any client can send one when no proxy in front of us overwrites it."""
+    name, _sep, expected = value.partition(":")
+    name = name.strip()
+    if not name:
+        return None
+    return "HTTP_" + name.upper().replace("-", "_"), expected.strip() or "https"
+
+
+SECURE_PROXY_SSL_HEADER = proxy_ssl_header(os.environ.get("SECURE_PROXY_SSL_HEADER", ""))
+# Content Security Policy (django-csp), on every page, the admin's included: scripts and styles
+# only as files of our own (no inline script or style= anywhere: Django 5.2's admin has none
+# either), images also as data:/blob: (photo previews), nothing may frame us.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 # --- Data care (privacy/): residents' names and phones are erased this long after a report ends.
@@ -401,6 +460,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # django-axes: each failed login is one WARNING line (username and address masked).
+        "axes": {"level": "WARNING"},
         "django.request": {"filters": ["refusal_in_one_line"]},
         # Refused as 400 by Django itself (a probe with a wrong Host, an oversized upload): one line
         # each. A logger's filters see only its own records, so each is named.

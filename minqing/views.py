@@ -3,6 +3,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware import csrf
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_safe
 
 from issues.dispatch import is_liaison
 from observability.health import beat_freshness
@@ -11,6 +12,7 @@ from workstations import scope
 from .celery import app as celery_app
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """Send each person to their own desk; anonymous visitors get the public front page."""
     user = request.user
@@ -24,6 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html")
 
 
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     checks = {}
     try:

@@ -6,9 +6,10 @@ class ObservabilityConfig(AppConfig):
     verbose_name = "observability"
 
     def ready(self) -> None:
-        from . import requestid, tasks  # noqa: F401 - Celery signals: request ids into tasks, the sweep's time
+        from . import redact, requestid, tasks  # noqa: F401 - Celery signals: request ids into tasks, the sweep's time
 
         requestid.install_record_factory()
+        redact.install_record_factory()
         # django-prometheus makes its middleware's metrics on first use without a lock: two
         # handlers built at once (threads, each with its own test Client or a threaded server)
         # would both register them and one would fail with DuplicateTimeseries. Make them now,

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 from prometheus_client import REGISTRY, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
@@ -130,6 +131,7 @@ def authorized(request: HttpRequest) -> bool:
     return bool(token) and hmac.compare_digest(sent.encode(), f"Bearer {token}".encode())
 
 
+@require_safe
 def metrics_view(request: HttpRequest) -> HttpResponse:
     if not authorized(request):
         response = HttpResponse("Forbidden: send Authorization: Bearer $METRICS_TOKEN.\n", status=403)

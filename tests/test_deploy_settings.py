@@ -58,3 +58,29 @@ def test_production_refuses_to_start_when_no_sms_channel_is_chosen(tmp_path):
 def test_development_needs_no_sms_channel(tmp_path):
     result = manage("check", tmp_path=tmp_path, DEBUG="1")
     assert result.returncode == 0, result.stderr
+
+
+def proxy_ssl_header(tmp_path, **env) -> str:
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.SECURE_PROXY_SSL_HEADER)",
+        tmp_path=tmp_path,
+        DEBUG="0",
+        SECRET_KEY="a-long-random-production-secret-" + "x7Qp9" * 10,
+        ALLOWED_HOSTS="mq.example.cn",
+        NOTIFY_SMS_CHANNEL="log",
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_x_forwarded_proto_is_trusted_only_when_the_operator_names_it(tmp_path, monkeypatch):
+    """Issue 14 item 15: with DEBUG off, a client must not make its request HTTPS by a header."""
+    monkeypatch.delenv("SECURE_PROXY_SSL_HEADER", raising=False)
+    assert proxy_ssl_header(tmp_path) == "None"
+    assert (
+        proxy_ssl_header(tmp_path, SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto") == "('HTTP_X_FORWARDED_PROTO', 'https')"
+    )
+    assert proxy_ssl_header(tmp_path, SECURE_PROXY_SSL_HEADER="X-Forwarded-Ssl: on") == "('HTTP_X_FORWARDED_SSL', 'on')"

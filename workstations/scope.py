@@ -107,7 +107,16 @@ def erasure_workstation_ids(user) -> set[int] | None:
     erasure desk): station heads their own; superusers every one (None: no limit)."""
     if user.is_superuser:
         return None
+    return headed_workstation_ids(user)
+
+
+def headed_workstation_ids(user) -> set[int]:
+    """Workstations this user is the station head of: they unlock its people's logins."""
     return {r.workstation_id for r in _roles(user) if r.kind == Role.Kind.STATION_HEAD}
+
+
+def can_unlock_logins(user, workstation_id: int) -> bool:
+    return user.is_superuser or workstation_id in headed_workstation_ids(user)
 
 
 def workstations_for(user) -> QuerySet[Workstation]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import duty, locations, qr
+from .views import duty, locations, lockouts, qr
 
 urlpatterns = [
     # Typed from a poster (Location.typed_url), with or without the trailing slash.
@@ -15,6 +15,8 @@ urlpatterns = [
     path("staff/locations/<int:pk>/revoke/", locations.location_revoke, name="location_revoke"),
     path("staff/locations/<int:pk>/reinstate/", locations.location_reinstate, name="location_reinstate"),
     path("staff/duty/", duty.duty_page, name="duty"),
+    path("staff/lockouts/", lockouts.lockouts_page, name="lockouts"),
+    path("staff/lockouts/unlock/", lockouts.unlock, name="lockouts_unlock"),
     path("staff/duty/shifts/", duty.shift_add, name="duty_shift_add"),
     path("staff/duty/shifts/<int:pk>/delete/", duty.shift_delete, name="duty_shift_delete"),
     path("staff/duty/absences/", duty.absence_add, name="duty_absence_add"),

@@ -97,7 +97,9 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def complaint_action(request: HttpRequest, issue_id: int, action: str) -> HttpResponse:
     """Accept or resolve, for whoever holds the complaint now (the core checks it is theirs)."""
-    complaint = get_object_or_404(Complaint.objects.select_related("issue"), issue_id=issue_id)
+    # issue__pk, not issue_id: Django answers an id too large for the database with "no such row"
+    # on the key's own field, but the foreign-key column passes it to the driver (OverflowError).
+    complaint = get_object_or_404(Complaint.objects.select_related("issue"), issue__pk=issue_id)
     back = reverse("estates:housing_desk" if complaint.holder == Complaint.Holder.HOUSING else "estates:property_desk")
     if complaint.issue.assignee_id != request.user.pk:
         messages.error(request, _("This complaint is not yours to handle now."))

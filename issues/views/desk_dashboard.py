@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from workstations import scope
 from workstations.models import Department, Grid, Neighbourhood
@@ -192,6 +192,7 @@ def _page(issues: QuerySet, filters: Filters, now: dt.datetime) -> dict:
     return {"rows": rows, "has_next": has_next, "fuzzy": fuzzy, "page_number": filters.page}
 
 
+@require_safe
 @staff_required
 def staff_dashboard(request: HttpRequest) -> HttpResponse:
     now = timezone.now()

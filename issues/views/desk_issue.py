@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from minqing import params
 from workstations import scope
@@ -84,6 +84,7 @@ def _issue_for(request: HttpRequest, pk: int) -> Issue:
     )
 
 
+@require_safe
 @staff_required
 def staff_issue(request: HttpRequest, pk: int) -> HttpResponse:
     return _issue_page(request, _issue_for(request, pk))

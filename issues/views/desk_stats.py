@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from workstations.views import staff_required
 
@@ -91,6 +92,7 @@ def _chart(rows, columns) -> dict:
     }
 
 
+@require_safe
 @staff_required
 def stats_page(request: HttpRequest) -> HttpResponse:
     issues, choices, chosen, start, end = _issues(request)
@@ -124,6 +126,7 @@ def _cell(value) -> str:
     return "" if value is None else str(value)
 
 
+@require_safe
 @staff_required
 def stats_csv(request: HttpRequest) -> HttpResponse:
     name = request.GET.get("table", "")

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from workstations import scope
 from workstations.models import Location, Neighbourhood
@@ -127,6 +127,7 @@ def _group(tasks: list[Issue]) -> list[dict]:
     return bands
 
 
+@require_safe
 @login_required
 def tasks(request: HttpRequest) -> HttpResponse:
     """My open tasks, overdue and today's first, grouped by place, a page at a time; the same
@@ -181,6 +182,7 @@ def _my_task(request: HttpRequest, pk: int) -> Issue:
     )
 
 
+@require_safe
 @login_required
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _task_page(request, _my_task(request, pk))
@@ -299,6 +301,7 @@ def patrol_locations(user):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def patrol(request: HttpRequest) -> HttpResponse:
     user = request.user

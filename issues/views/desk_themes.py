@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
 
 from workstations import scope
 from workstations.views import manager_required, staff_required
@@ -16,6 +17,7 @@ from .desk_common import can_manage, desk_issues, in_workstation, int_or_none, s
 WINDOWS = (7, 30, 90)
 
 
+@require_safe
 @staff_required
 def themes_page(request: HttpRequest) -> HttpResponse:
     choices, chosen = workstation_choice(request)
@@ -53,6 +55,7 @@ def _faq_workstation(request: HttpRequest, sources: list) -> int:
     return chosen
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @manager_required
 def themes_faq(request: HttpRequest) -> HttpResponse:
     """GET: a draft from the chosen answered consults, ready to publish. POST: publish it."""

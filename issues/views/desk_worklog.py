@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from workstations import scope
 from workstations.views import manager_required, staff_required
@@ -38,6 +38,7 @@ def _selection(request: HttpRequest):
     return choices, chosen, period, channel, issues
 
 
+@require_safe
 @staff_required
 def worklog_page(request: HttpRequest) -> HttpResponse:
     return _render_log(request)
@@ -91,6 +92,7 @@ def _export_rows(request: HttpRequest):
     return rows, name
 
 
+@require_safe
 @staff_required
 def worklog_csv(request: HttpRequest) -> HttpResponse:
     rows, name = _export_rows(request)
@@ -99,6 +101,7 @@ def worklog_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@require_safe
 @staff_required
 def worklog_xlsx(request: HttpRequest) -> HttpResponse:
     rows, name = _export_rows(request)

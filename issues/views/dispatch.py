@@ -38,6 +38,7 @@ def _must_be_liaison(user) -> None:
         raise PermissionDenied(_("This page is for department liaisons."))
 
 
+@require_safe
 @login_required
 def dispatches(request: HttpRequest) -> HttpResponse:
     _must_be_liaison(request.user)

@@ -126,6 +126,7 @@ def _page(request: HttpRequest, workstation: Workstation, *, shift_form=None, ab
         "workstation": workstation,
         "workstations": list(scope.workstations_for(request.user).order_by("name", "id")),
         "can_manage": scope.can_manage_workstation(request.user, workstation.pk),
+        "can_unlock": scope.can_unlock_logins(request.user, workstation.pk),
         "grids": grids,
         "now": now,
         "on_call_now": duty.on_call(workstation, now),
