@@ -68,7 +68,14 @@ class TrackingSerializer(serializers.Serializer):
 
 
 class ConfirmSerializer(serializers.Serializer):
-    rating = serializers.IntegerField(min_value=1, max_value=5, help_text="1 (bad) to 5 (very good).")
+    rating = serializers.IntegerField(
+        min_value=1,
+        max_value=5,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="1 (bad) to 5 (very good); optional, as on the tracking page (offered, never required).",
+    )
     comment = serializers.CharField(max_length=TEXT, required=False, allow_blank=True, default="")
 
 
@@ -109,7 +116,7 @@ class TrackingView(_TrackingView):
 
 class ConfirmView(_TrackingView):
     @extend_schema(
-        summary="The resident confirms it is solved, and rates it",
+        summary="The resident confirms it is solved, and may rate it",
         request=ConfirmSerializer,
         responses={200: TrackingSerializer, **refusal_responses()},
     )

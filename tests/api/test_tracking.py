@@ -74,6 +74,16 @@ def test_confirm_closes_with_a_rating(resolved):
     assert (issue.status, issue.rating, issue.rating_comment) == (Status.CLOSED, 4, "很快")
 
 
+def test_confirm_without_a_rating_closes_and_stays_out_of_the_satisfaction_rate(resolved):
+    """As on the tracking page (issue 18, item 5): a rating is offered, never required."""
+    issue, token = resolved
+    response = client_for().post(url(token, "confirm"), {}, format="json")
+    assert response.status_code == 200, response.content
+    issue.refresh_from_db()
+    assert (issue.status, issue.rating) == (Status.CLOSED, None)
+    assert IssueEvent.objects.filter(issue=issue, type=IssueEvent.Type.CONFIRMED).count() == 1
+
+
 def test_reopen_goes_back_to_the_handler_with_the_reason(resolved, world):
     issue, token = resolved
     response = client_for().post(url(token, "reopen"), {"reason": "灯还是不亮"}, format="json")
@@ -89,7 +99,6 @@ def test_reopen_goes_back_to_the_handler_with_the_reason(resolved, world):
         ("confirm", {"rating": 0}, "rating"),
         ("confirm", {"rating": 6}, "rating"),
         ("confirm", {"rating": "很好"}, "rating"),
-        ("confirm", {}, "rating"),
         ("reopen", {"reason": ""}, "reason"),
         ("reopen", {}, "reason"),
     ],
