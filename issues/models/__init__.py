@@ -21,7 +21,7 @@ from .issue import (
     mask_phone,
     photo_path,
 )
-from .notification import Channel, EscalationContact, Notification, NotificationPreference
+from .notification import Channel, EscalationContact, Notification, NotificationKind, NotificationPreference
 
 __all__ = [
     "FAQ",
@@ -36,6 +36,7 @@ __all__ = [
     "KeywordRule",
     "Kind",
     "Notification",
+    "NotificationKind",
     "NotificationPreference",
     "Outbox",
     "Priority",
