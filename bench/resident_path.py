@@ -165,12 +165,16 @@ def start_gunicorn(name: str, app: str, env: dict, cwd: Path) -> Server:
         "--log-level",
         "warning",
     ]
-    process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # Its log goes to a file: a pipe nobody reads while the load runs fills up (64 KB of warnings)
+    # and then blocks every worker that logs, which ends the run with "Remote end closed connection".
+    log = Path(tempfile.mkstemp(prefix=f"minqing-bench-{name}-", suffix=".log")[1])
+    with log.open("w") as stderr:
+        process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=stderr)
     server = Server(name, process, port)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit(f"{name}: gunicorn exited: {process.stderr.read().decode()[-2000:]}")
+            raise SystemExit(f"{name}: gunicorn exited: {log.read_text()[-2000:]}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return server

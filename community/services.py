@@ -337,7 +337,7 @@ def waiting_position(signup: SignUp) -> int:
 # --- Giving seats back, offers ------------------------------------------------------------------
 
 
-def _tell(signup: SignUp, *, key: str, body: str) -> None:
+def _tell(signup: SignUp, *, key: str, body: str, kind: str = Notification.Kind.NOTICE) -> None:
     """An SMS to the person, if they left a phone: written now, sent after the commit."""
     if not signup.phone:
         return
@@ -349,6 +349,7 @@ def _tell(signup: SignUp, *, key: str, body: str) -> None:
         [
             Notification(
                 key=f"community:{key}:{signup.pk}"[:200],
+                kind=kind,
                 channel=Channel.SMS,
                 address=signup.phone,
                 subject=signup.activity.title[:200],
@@ -378,6 +379,7 @@ def _offer_freed_seats(activity: Activity, now: dt.datetime) -> list[SignUp]:
             _tell(
                 signup,
                 key=f"offer:{now.isoformat()}",
+                kind=Notification.Kind.OFFER,
                 body=_("a seat is free for you. Please accept it by %(until)s on your sign-up page.")
                 % {"until": until},
             )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from issues import notify
 from issues.dispatch import liaisons
 from issues.ladder import TOP, Audience, Level
-from minqing import rows
+from issues.sweeping import claimable_ids
 
 from .models import ActionItem, CaseEvent
 from .services import case_link
@@ -35,7 +35,7 @@ def escalate_every() -> dt.timedelta:
 
 
 def _claim(queryset, order: str, batch: int, **changes) -> list[ActionItem]:
-    ids = rows.claimable_ids(queryset, order, batch)
+    ids = claimable_ids(queryset, order, batch)
     claimed = []
     for pk in ids:
         if queryset.filter(pk=pk).update(**changes):
@@ -111,7 +111,7 @@ def _sweep_action_items(*, now: dt.datetime, batch: int) -> dict[str, int]:
         climbing = ActionItem.objects.filter(
             status=ActionItem.Status.OPEN, escalate_at__lte=now, escalation_level__lt=TOP, overdue_at__isnull=False
         )
-        ids = rows.claimable_ids(climbing, "escalate_at", batch)
+        ids = claimable_ids(climbing, "escalate_at", batch)
         climbed = []
         for a in ActionItem.objects.filter(pk__in=ids).select_related("case", "owner_unit", "owner"):
             level = a.escalation_level + 1

@@ -2,9 +2,9 @@
 
 Chinese SMS gateways send approved templates, not free text: each message kind has its template
 (SMS_TEMPLATE_<KIND> in the environment, falling back to SMS_TEMPLATE_NOTICE) and the parameters
-below. The kind is read from the notification's key (issues.notify writes e.g.
-"resident:received:<id>"). A provider's refusal or a time-out raises, so issues.notify.deliver
-records it on the Notification row (last_error) and the sweep sends the row again later.
+below. The kind is the notification's own (`Notification.kind`, set by whoever wrote it). A
+provider's refusal or a time-out raises, so issues.notify.deliver records it on the Notification
+row (last_error) and the sweep sends the row again later.
 """
 
 import json
@@ -15,18 +15,8 @@ from urllib.parse import urlsplit
 
 from issues.models import Notification
 
-LINK_RE = re.compile(r"https?://\S+/t/[^/\s]+/")
-
-# Key prefix → message kind; the first that matches wins.
-KIND_BY_KEY_PREFIX = (
-    ("resident:received:", "received"),
-    ("resident:assigned:", "received"),
-    ("resident:resolved:", "resolved"),
-    ("resident:confirm-reminder:", "reminder"),
-    ("resident:closed-unanswered:", "closed"),
-    ("activity:offer:", "offer"),
-    ("offer:", "offer"),
-)
+# The resident's tracking link (/t/…/), or a sign-up's page (/e/s/…/) in a seat offer.
+LINK_RE = re.compile(r"https?://\S+/(?:t|e/s)/[^/\s]+/")
 # The parameters each kind's template takes (names as in the template: ${ref} at Alibaba; the same
 # order as {1}, {2} … at Tencent). Write the templates with exactly these.
 TEMPLATE_PARAMS = {
@@ -53,13 +43,6 @@ class SmsMessage:
     params: dict[str, str]
 
 
-def kind_of(key: str) -> str:
-    for prefix, kind in KIND_BY_KEY_PREFIX:
-        if key.startswith(prefix):
-            return kind
-    return "notice"
-
-
 def template_for(kind: str) -> str:
     return os.environ.get(f"SMS_TEMPLATE_{kind.upper()}", "").strip() or os.environ.get("SMS_TEMPLATE_NOTICE", "")
 
@@ -67,7 +50,7 @@ def template_for(kind: str) -> str:
 def message_for(notification: Notification) -> SmsMessage:
     """The template and its parameters for one notification (the body is what deliver built, with
     the resident's tracking link when there is one)."""
-    kind = kind_of(notification.key)
+    kind = notification.kind if notification.kind in TEMPLATE_PARAMS else "notice"
     link_match = LINK_RE.search(notification.body)
     link = link_match.group(0) if link_match else ""
     if kind in ("received", "resolved", "reminder", "offer") and not link:

@@ -310,8 +310,8 @@ class KeywordRuleAdmin(admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["key", "user", "issue", "subject", "created_at", "sent_at"]
-    list_filter = [("sent_at", admin.EmptyFieldListFilter), "created_at"]
+    list_display = ["key", "kind", "user", "issue", "subject", "created_at", "sent_at"]
+    list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter), "created_at"]
     list_select_related = ["user", "issue"]
     search_fields = ["key", "subject", "user__username", "issue__reference"]
     date_hierarchy = "created_at"

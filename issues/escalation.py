@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy
 
 from workstations.models import Role
 
-from . import notify, publish, resend, sla
+from . import batch, notify, publish, resend, sla
 from .ladder import TOP, Audience, Level, names
 from .lifecycle import OPEN_STATUSES, Status
 from .models import Dispatch, Issue, IssueEvent, Notification
@@ -163,8 +163,8 @@ def climb(issue, now: dt.datetime, *, calendar: sla.WorkCalendar, table, clocks:
 
 def _save_state(issues: list[Issue]) -> None:
     """Write what the sweep changed (issues.sla.SWEPT_FIELDS) of every claimed issue, in one
-    statement."""
-    Issue.objects.bulk_update(issues, sla.SWEPT_FIELDS, batch_size=len(issues))
+    statement (issues.batch: bulk_update's per-row CASE took most of the sweep's time)."""
+    batch.update_many(Issue, sla.SWEPT_FIELDS, issues)
 
 
 def _write(events: list[tuple], notifications: list[tuple]) -> None:

@@ -19,7 +19,7 @@ from . import lifecycle, notify, sla
 from .dispatch import create_dispatch, open_required, send_required_dispatches
 from .intake import MAX_PHOTOS_PER_ISSUE, save_photos
 from .lifecycle import Action, Status
-from .models import FAQ, Category, Issue, IssueEvent, Kind, Priority
+from .models import FAQ, Category, Issue, IssueEvent, Kind, NotificationKind, Priority
 from .notes import Note, system_note
 from .people import is_staff_for, may_handle, station_heads
 from .transitions import (
@@ -169,6 +169,7 @@ def resolve_issue(issue: Issue, *, actor, note: str, override_reason: str = "", 
             notify.queue_resident(
                 locked,
                 key=f"resident:resolved:{locked.pk}:{locked.resolved_at.isoformat()}",
+                kind=NotificationKind.RESOLVED,
                 body=_(
                     "Your report %(ref)s is resolved. Please open your tracking link to confirm or tell us it is "
                     "not solved."

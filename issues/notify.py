@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from . import publish, tracking
 from .lifecycle import Status
-from .models import Channel, Issue, Notification, NotificationPreference, mask_phone
+from .models import Channel, Issue, Notification, NotificationKind, NotificationPreference, mask_phone
 
 logger = logging.getLogger(__name__)
 
@@ -106,12 +106,20 @@ def addresses_for(user, preferences: Iterable[NotificationPreference] | None = N
 
 
 def build(
-    user, *, key: str, subject: str, body: str, issue: Issue | None = None, preferences=None
+    user,
+    *,
+    key: str,
+    subject: str,
+    body: str,
+    issue: Issue | None = None,
+    kind: NotificationKind = NotificationKind.NOTICE,
+    preferences=None,
 ) -> list[Notification]:
     """Unsaved rows for `user`, one per channel (none if the user can be reached nowhere)."""
     return [
         Notification(
             key=key[:200],
+            kind=kind,
             channel=ch,
             user=user,
             address=address[:300],
@@ -120,7 +128,11 @@ def build(
             body=body,
         )
         for ch, address in addresses_for(user, preferences)
-    ] or [Notification(key=key[:200], channel=Channel.EMAIL, user=user, issue=issue, subject=subject[:200], body=body)]
+    ] or [
+        Notification(
+            key=key[:200], kind=kind, channel=Channel.EMAIL, user=user, issue=issue, subject=subject[:200], body=body
+        )
+    ]
 
 
 def issue_link(user_id: int | None, issue) -> str:
@@ -131,13 +143,16 @@ def issue_link(user_id: int | None, issue) -> str:
     return f"{settings.SITE_URL}/staff/issues/{issue.pk}/"
 
 
-def build_for_resident(issue: Issue, *, key: str, body: str) -> list[Notification]:
+def build_for_resident(
+    issue: Issue, *, key: str, body: str, kind: NotificationKind = NotificationKind.NOTICE
+) -> list[Notification]:
     """An SMS to the resident's phone, if they left one."""
     if not issue.reporter_phone:
         return []
     return [
         Notification(
             key=key[:200],
+            kind=kind,
             channel=Channel.SMS,
             address=issue.reporter_phone,
             issue=issue,
@@ -192,8 +207,10 @@ def queue(user, *, key: str, subject: str, body: str, issue: Issue | None = None
     return save(build(user, key=key, subject=subject, body=body, issue=issue), inline=inline)
 
 
-def queue_resident(issue: Issue, *, key: str, body: str, inline: bool = False) -> list:
-    return save(build_for_resident(issue, key=key, body=body), inline=inline)
+def queue_resident(
+    issue: Issue, *, key: str, body: str, kind: NotificationKind = NotificationKind.NOTICE, inline: bool = False
+) -> list:
+    return save(build_for_resident(issue, key=key, body=body, kind=kind), inline=inline)
 
 
 def send(user, *, key: str, subject: str, body: str, issue: Issue | None = None) -> bool:
@@ -221,11 +238,9 @@ def _claimable(now: dt.datetime) -> Q:
     )
 
 
-CONFIRM_REMINDER = "resident:confirm-reminder:"  # issues.resident.remind_unconfirmed
-CLOSED_UNANSWERED = "resident:closed-unanswered:"  # issues.resident.close_unconfirmed
 # What a resident did not just ask for, written by a sweep at whatever hour: it waits out the
 # night (settings.RESIDENT_QUIET_HOURS). What they did just ask for (received, resolved) is not held.
-WAITS_FOR_MORNING = (CONFIRM_REMINDER, CLOSED_UNANSWERED)
+WAITS_FOR_MORNING = (NotificationKind.REMINDER, NotificationKind.CLOSED)
 
 
 def quiet_hours(now: dt.datetime) -> bool:
@@ -241,17 +256,14 @@ def _held_for_morning(now: dt.datetime) -> Q:
     """The rows not to send now: during quiet hours, the residents' messages that can wait."""
     if not quiet_hours(now):
         return Q(pk__in=[])
-    held = Q()
-    for prefix in WAITS_FOR_MORNING:
-        held |= Q(key__startswith=prefix)
-    return held
+    return Q(kind__in=WAITS_FOR_MORNING)
 
 
 def _answered_before_sending(notification: Notification) -> bool:
     """A reminder to confirm whose report the resident answered (or that was closed) between its
     writing and its sending (a gateway retrying, a worker down): it is not sent."""
     return (
-        notification.key.startswith(CONFIRM_REMINDER)
+        notification.kind == NotificationKind.REMINDER
         and notification.issue is not None
         and notification.issue.status != Status.RESOLVED
     )

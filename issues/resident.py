@@ -17,7 +17,7 @@ from workstations.models import Location
 from . import notify, publish, sla
 from .intake import MAX_PHOTOS_PER_ISSUE, create_issue, save_photos
 from .lifecycle import Action, Status
-from .models import Intake, Issue, IssueEvent, IssuePhoto, Notification, hash_token
+from .models import Intake, Issue, IssueEvent, IssuePhoto, Notification, NotificationKind, hash_token
 from .notes import split, system_note
 from .people import station_heads
 from .transitions import IssueError, lock, transition
@@ -163,13 +163,11 @@ def reopen_issue(issue: Issue, *, reason: str) -> Issue:
 
 # --- Waiting for the resident's answer: a reminder the day before, then closing ----------------
 
-REMINDER_KEY = notify.CONFIRM_REMINDER  # the key's start: notify.deliver skips one answered meanwhile
-
 
 def reminder_key(issue: Issue) -> str:
     """One reminder per resolution round: an issue reopened and resolved again has a new
-    resolved_at, so a new key (as issues.services._resolved_notice)."""
-    return f"{REMINDER_KEY}{issue.pk}:{issue.resolved_at.isoformat()}"
+    resolved_at, so a new key (as the "resolved" message of issues.handling.resolve_issue)."""
+    return f"resident:confirm-reminder:{issue.pk}:{issue.resolved_at.isoformat()}"
 
 
 def due_for_reminder(now: dt.datetime):
@@ -182,7 +180,7 @@ def due_for_reminder(now: dt.datetime):
     before the resident reopened it) does not count."""
     days = settings.RESIDENT_CONFIRM_DAYS
     reminded = Notification.objects.filter(
-        issue=OuterRef("pk"), key__startswith=REMINDER_KEY, created_at__gte=OuterRef("resolved_at")
+        issue=OuterRef("pk"), kind=NotificationKind.REMINDER, created_at__gte=OuterRef("resolved_at")
     )
     return (
         Issue.objects.filter(
@@ -234,7 +232,9 @@ def remind_unconfirmed(*, now: dt.datetime | None = None, batch: int = 500) -> i
         notifications = [
             n
             for issue in issues
-            for n in notify.build_for_resident(issue, key=reminder_key(issue), body=text % {"ref": issue.reference})
+            for n in notify.build_for_resident(
+                issue, key=reminder_key(issue), body=text % {"ref": issue.reference}, kind=NotificationKind.REMINDER
+            )
         ]
         Notification.objects.bulk_create(notifications, ignore_conflicts=True)
         # Whatever is unsent: the new rows' ids are not known (skipped conflicts).
@@ -299,4 +299,4 @@ def _tell_closed_unanswered(issue: Issue) -> None:
                 "solved, please report it again."
             )
         body = body % values
-    notify.queue_resident(issue, key=f"{notify.CLOSED_UNANSWERED}{issue.pk}", body=body)
+    notify.queue_resident(issue, key=f"resident:closed-unanswered:{issue.pk}", body=body, kind=NotificationKind.CLOSED)

@@ -16,7 +16,7 @@ from workstations.services import grid_worker_for
 from . import extensions, notify
 from .dispatch import send_required_dispatches
 from .lifecycle import Action, Status
-from .models import Issue, IssueEvent, Kind, Outbox
+from .models import Issue, IssueEvent, Kind, NotificationKind, Outbox
 from .notes import system_note
 from .people import station_heads
 from .signals import issue_routed
@@ -95,6 +95,7 @@ def _tell_assigned(issue: Issue, worker, now) -> None:
     notify.queue_resident(
         issue,
         key=f"resident:assigned:{issue.pk}",
+        kind=NotificationKind.RECEIVED,
         body=_("Your report %(ref)s has been given to a grid worker.") % {"ref": issue.reference},
         inline=True,
     )
@@ -125,6 +126,7 @@ def _tell_resident_received(issue: Issue) -> None:
     notify.queue_resident(
         issue,
         key=f"resident:received:{issue.pk}",
+        kind=NotificationKind.RECEIVED,
         body=_("Your report %(ref)s has been received. The workstation will arrange for it to be handled.")
         % {"ref": issue.reference},
         inline=True,

@@ -2,14 +2,18 @@
 or goes after them (a point to stress on patrols, 走访中着重宣传; a cause to fix at a place).
 
 Two ways an issue joins a theme, within a window of recent days:
-- the same location and category (one GROUP BY query);
+- the same location and category (one GROUP BY query), named "place · category";
 - similar text: Chinese character bigrams (issues.faq.grams) compared by their Dice coefficient,
-  with an inverted index so that only issues sharing a rare-enough bigram are compared.
+  with an inverted index so that only issues sharing a rare-enough bigram are compared. Pairs
+  find alike texts but make no names, so such a theme is named by its category and its most
+  telling words ("路灯 · 不亮 · 晚上"): the words (issues.words, jieba) of its newest members
+  that most of them contain and the other issues read seldom do.
 
 Reads at most MAX_ISSUES recent issues in one query, whatever the size of the table.
 """
 
 import datetime as dt
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -18,6 +22,7 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import words
 from .lifecycle import Status
 from .models import FAQ, Issue, Kind
 from .transitions import IssueError, require_text
@@ -27,7 +32,10 @@ MIN_COUNT = 3
 MAX_ISSUES = 2000
 MAX_THEMES = 30
 LIKENESS = 0.4  # Dice coefficient of two descriptions' bigrams to call them the same matter
+WORD_LIKENESS = 0.3  # the same of their words (issues.words): fewer, each saying more
 COMMON_SHARE = 0.2  # bigrams in more than this share of the issues say nothing about a matter
+TITLE_WORDS = 3  # at most, after the category
+NAMED_FROM = 30  # a text theme's words are read from its newest members, at most this many
 
 FAQ_SUGGESTION = "faq"
 CAMPAIGN_SUGGESTION = "campaign"
@@ -99,22 +107,63 @@ def recurring(
         placed.update(i.pk for i in members)
         title = f"{group['location__name']} · {group['category__name']}"
         themes.append(Theme("place", title, group["n"], members))
-    for members, words in _text_clusters(rows, min_count):
+    for members, common_grams in _text_clusters(rows, min_count):
         if {i.pk for i in members} <= placed:
             continue  # the same matter at one place: already a theme
-        themes.append(Theme("text", " · ".join(words), len(members), members))
+        themes.append(Theme("text", title_of(members, rows) or " · ".join(common_grams), len(members), members))
     themes.sort(key=lambda t: (-t.count, t.title))
     return themes[:MAX_THEMES]
 
 
+def _category_of(members: list[Issue]) -> str:
+    """The category most of the members have, if at least half of them have it."""
+    counts = Counter(i.category.name for i in members if i.category_id)
+    if not counts:
+        return ""
+    name, n = counts.most_common(1)[0]
+    return name if 2 * n >= len(members) else ""
+
+
+def telling_words(members: list[Issue], rows: list[Issue], *, limit: int = TITLE_WORDS) -> list[str]:
+    """The words that say what `members` are about: found in most of them and seldom in the
+    other issues read (`rows`, the window). A word counts where a description contains it,
+    however jieba split that text ("座椅" in "休息座椅坏了")."""
+    sample = members[:NAMED_FROM]
+    texts = [words.normalize(i.description) for i in sample]
+    candidates = {w for text in texts for w in words.words(text)}
+    others = [words.normalize(i.description) for i in rows]
+    scored = []
+    for word in candidates:
+        share = sum(word in text for text in texts) / len(texts)
+        if share * len(texts) < 2:
+            continue  # one member's word names nobody else's report
+        rarity = math.log((len(others) + 1) / (sum(word in text for text in others) + 1)) + 1
+        scored.append((share * rarity, len(word), word))
+    chosen: list[str] = []
+    for _score, _length, word in sorted(scored, key=lambda s: (-s[0], -s[1], s[2])):
+        if any(word in kept or kept in word for kept in chosen):
+            continue  # 路灯 beside 路灯不亮 says nothing more
+        chosen.append(word)
+        if len(chosen) == limit:
+            break
+    return chosen
+
+
+def title_of(members: list[Issue], rows: list[Issue]) -> str:
+    """ "category · word · word": the category most members have, then the telling words (those
+    inside the category's name left out). Empty if nothing tells."""
+    category = _category_of(members)
+    found = [w for w in telling_words(members, rows, limit=TITLE_WORDS + 1) if w not in category]
+    return " · ".join(([category] if category else []) + found[:TITLE_WORDS])
+
+
 def _text_clusters(rows: list[Issue], min_count: int) -> list[tuple[list[Issue], list[str]]]:
-    """Groups of issues with alike descriptions (single linkage over LIKENESS), each with the
-    bigrams most of its members share."""
+    """Groups of issues with alike descriptions (single linkage), each with the bigrams most of
+    its members share. Two issues are linked when their bigrams are alike (LIKENESS), or their
+    words are (WORD_LIKENESS: residents telling of one matter in their own words share few
+    pairs, "路面有个大坑" and "门口路面有个大坑，希望尽快修补")."""
     grams = [bigrams(i.description) for i in rows]
-    postings: dict[str, list[int]] = defaultdict(list)
-    for pos, g in enumerate(grams):
-        for gram in g:
-            postings[gram].append(pos)
+    terms = [frozenset(words.words(i.description)) for i in rows]
     too_common = max(min_count, int(COMMON_SHARE * len(rows)))
     parent = list(range(len(rows)))
 
@@ -124,16 +173,21 @@ def _text_clusters(rows: list[Issue], min_count: int) -> list[tuple[list[Issue],
             x = parent[x]
         return x
 
-    for pos, g in enumerate(grams):
-        shared: Counter = Counter()
-        for gram in g:
-            plist = postings[gram]
-            if len(plist) > too_common:
-                continue
-            shared.update(other for other in plist if other > pos)
-        for other, n in shared.items():
-            if n >= 2 and likeness(g, grams[other]) >= LIKENESS:
-                parent[find(other)] = find(pos)
+    for features, threshold in ((grams, LIKENESS), (terms, WORD_LIKENESS)):
+        postings: dict[str, list[int]] = defaultdict(list)
+        for pos, f in enumerate(features):
+            for feature in f:
+                postings[feature].append(pos)
+        for pos, f in enumerate(features):
+            shared: Counter = Counter()
+            for feature in f:
+                plist = postings[feature]
+                if len(plist) > too_common:
+                    continue
+                shared.update(other for other in plist if other > pos)
+            for other, n in shared.items():
+                if n >= 2 and likeness(f, features[other]) >= threshold:
+                    parent[find(other)] = find(pos)
     clusters: dict[int, list[int]] = defaultdict(list)
     for pos in range(len(rows)):
         clusters[find(pos)].append(pos)
@@ -142,8 +196,8 @@ def _text_clusters(rows: list[Issue], min_count: int) -> list[tuple[list[Issue],
         if len(members) < min_count:
             continue
         counts = Counter(gram for pos in members for gram in grams[pos])
-        words = [gram for gram, n in counts.most_common(3) if n > 1]
-        out.append(([rows[pos] for pos in members], words))
+        common = [gram for gram, n in counts.most_common(3) if n > 1]
+        out.append(([rows[pos] for pos in members], common))
     return out
 
 

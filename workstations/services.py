@@ -6,11 +6,9 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-
-from minqing import rows
 
 from . import duty
 from .models import (
@@ -62,10 +60,6 @@ def _location_state(location: Location) -> QRState:
     return QRState.ACTIVE
 
 
-# Every QR scan and report runs this lookup: its SQL is built once per process (minqing.rows).
-_LOCATION_BY_TOKEN = rows.Select(Location, ("grid__neighbourhood__workstation__subdistrict",), where="t0.qr_token = %s")
-
-
 def resolve_qr_token(token: str, *, now: dt.datetime | None = None) -> tuple[Location | None, QRState]:
     """What a scanned code leads to. One query for a current code (the common case), two for
     a rotated one. The location comes with its grid, neighbourhood, workstation and subdistrict
@@ -73,7 +67,7 @@ def resolve_qr_token(token: str, *, now: dt.datetime | None = None) -> tuple[Loc
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return None, QRState.UNKNOWN
     related = "grid__neighbourhood__workstation__subdistrict"
-    location = _LOCATION_BY_TOKEN.first(token)
+    location = Location.objects.select_related(related).filter(qr_token=token).first()
     if location is not None:
         return location, _location_state(location)
     retired = RetiredQRCode.objects.select_related(f"location__{related}").filter(token=token).first()
@@ -101,28 +95,15 @@ def token_for_short_code(typed: str) -> str | None:
     return token
 
 
-def _add_scan(location_id: int, day: dt.date, field: str) -> int:
-    """The day's counter plus one. Plain SQL: every scan runs it, and the ORM would build the
-    same statement anew each time (see minqing.rows). Returns the rows changed (0: no row yet)."""
-    quote = connection.ops.quote_name
-    table, column = quote(ScanCount._meta.db_table), quote(field)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET {column} = {column} + 1 WHERE location_id = %s AND day = %s",
-            [location_id, connection.ops.adapt_datefield_value(day)],
-        )
-        return cursor.rowcount
-
-
 def record_scan(location: Location, *, stale: bool = False, day: dt.date | None = None) -> None:
     """Count one opening of the location's code: one UPDATE, plus an INSERT for the day's first
     scan. Nobody's identity is kept. A failure is logged, never shown to the resident."""
     day = day or timezone.localdate()
     field = "stale_scans" if stale else "scans"
     try:
-        if _add_scan(location.pk, day, field):
-            return
         counter = ScanCount.objects.filter(location_id=location.pk, day=day)
+        if counter.update(**{field: F(field) + 1}):
+            return
         try:
             with transaction.atomic():
                 ScanCount.objects.create(location_id=location.pk, day=day, **{field: 1})

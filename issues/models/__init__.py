@@ -22,7 +22,7 @@ from .issue import (
     mask_phone,
     photo_path,
 )
-from .notification import Channel, EscalationContact, Notification, NotificationPreference
+from .notification import Channel, EscalationContact, Notification, NotificationKind, NotificationPreference
 
 __all__ = [
     "FAQ",
@@ -37,6 +37,7 @@ __all__ = [
     "KeywordRule",
     "Kind",
     "Notification",
+    "NotificationKind",
     "NotificationPreference",
     "Outbox",
     "PendingPhoto",

@@ -13,14 +13,29 @@ class Channel(models.TextChoices):
     WEBHOOK = "webhook", _("webhook")
 
 
+class NotificationKind(models.TextChoices):
+    """What a message is, where that changes how it goes out: the SMS template a gateway uses
+    (gateways.sms), the messages that wait out the night and the reminder not sent once
+    answered (issues.notify). Everything else is a plain notice."""
+
+    NOTICE = "notice", _("notice")
+    RECEIVED = "received", _("report received")  # the resident: received, or given to a grid worker
+    RESOLVED = "resolved", _("report resolved")  # the resident: please confirm
+    REMINDER = "reminder", _("reminder to confirm")  # the day before closing; waits for morning
+    CLOSED = "closed", _("closed without an answer")  # waits for morning
+    OFFER = "offer", _("seat offered")  # community: a seat freed for someone on the waiting list
+
+
 class Notification(models.Model):
     """One message to one person on one channel (issues.notify). (`key`, `channel`) is unique, so a
     retried task never notifies twice. Written in the transaction of the change it tells about;
     NULL `sent_at` is the outbox that the delivery task and the sweep work through."""
 
     Channel = Channel
+    Kind = NotificationKind
 
     key = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=NotificationKind.choices, default=NotificationKind.NOTICE)
     channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.EMAIL)
     # A staff member, or nobody for a resident reached at `address` (their phone).
     user = models.ForeignKey(

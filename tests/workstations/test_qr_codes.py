@@ -32,6 +32,15 @@ def test_a_current_code_is_active(world):
     assert services.resolve_qr_token(world.loc.qr_token) == (world.loc, QRState.ACTIVE)
 
 
+def test_a_location_comes_with_its_place_hierarchy_in_one_query(world, django_assert_num_queries):
+    """A report's reference starts with the subdistrict's code: no query more to read it."""
+    with django_assert_num_queries(1):
+        location, state = services.resolve_qr_token(world.loc.qr_token)
+        code = location.grid.neighbourhood.workstation.subdistrict.code
+    assert (location, state) == (world.loc, QRState.ACTIVE)
+    assert code == world.ws.subdistrict.code and location.grid.neighbourhood.workstation == world.ws
+
+
 @pytest.mark.parametrize("token", ["", "nope", "x" * 65])
 def test_an_unknown_code_resolves_to_nothing(db, token):
     assert services.resolve_qr_token(token) == (None, QRState.UNKNOWN)
