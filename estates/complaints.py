@@ -41,6 +41,7 @@ from issues.transitions import lock, record, transition
 from minqing import config_cache
 from workstations.models import Role
 
+from . import outbox
 from .models import Complaint, Estate, EstateLocation, PropertySLAPolicy
 
 logger = logging.getLogger(__name__)
@@ -156,7 +157,7 @@ def route_complaint(issue: Issue, now: dt.datetime) -> Issue | None:
     officer = housing_officer_of(estate)
     if officer is None:
         return None  # nobody to give it to: the grid worker routing takes it
-    Complaint.objects.create(
+    complaint = Complaint.objects.create(
         issue=issue,
         estate=estate,
         company=estate.company,
@@ -170,6 +171,7 @@ def route_complaint(issue: Issue, now: dt.datetime) -> Issue | None:
     issue.property_service = True
     routed = _give(issue, officer, note=note, now=now, fields=["routed_at", "property_service"])
     _tell_officer(officer, routed, estate, Complaint.Reason.NO_COMPANY)
+    outbox.complaint_handed_over(complaint)
     _tell_resident(routed, _("Your report %(ref)s has been given to the housing officer.") % {"ref": routed.reference})
     return routed
 
@@ -252,6 +254,7 @@ def hand_over(complaint_id: int, *, reason: str, now: dt.datetime | None = None)
         else:  # resolved, waiting for the resident, or on hold: the officer follows it from here
             record(issue, IssueEvent.Type.NOTE, note=note, public=True)
         _tell_officer(officer, issue, complaint.estate, reason)
+        outbox.complaint_handed_over(complaint)  # webhooks; the issue's own event went out with it
         if issue.status not in FINAL_STATUSES:
             notify.queue_resident(
                 issue,

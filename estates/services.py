@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from workstations.models import Department, Location, Subdistrict
 
-from . import creditcode, scope
+from . import creditcode, outbox, scope
 from .documents import CleanDocument, clean_document
 from .models import (
     Category,
@@ -160,6 +160,7 @@ def publish_disclosure(
                     DisclosureDocument.objects.create(
                         disclosure=disclosure, file=doc.content, type=doc.type, name=doc.name, size=doc.size
                     )
+                outbox.disclosure_published(disclosure)  # webhooks, in this transaction
                 return disclosure
         except IntegrityError:
             continue  # two publishers took the same number at once: count again

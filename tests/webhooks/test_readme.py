@@ -18,6 +18,6 @@ def test_the_readme_lists_the_other_apps_event_types():
     from webhooks import events
 
     section = README.read_text().split("## Events of cases", 1)[1].split("\n## ", 1)[0]
-    listed = set(re.findall(r"`((?:case|initiative|activity|signup)\.[a-z_]+)`", section))
+    listed = set(re.findall(r"`((?:case|initiative|activity|signup|disclosure|complaint)\.[a-z_]+)`", section))
     registered = {value for value, _label in events.choices()} - set(IssueEvent.Type.values)
     assert listed == registered
