@@ -15,6 +15,10 @@ The definitions (also written on the page, RATE_DEFINITIONS):
   not in the count: they never count as satisfied.
 
 Medians are of the time from receiving an issue to accepting it, and to resolving it.
+
+Apps' filters of the desk (issues.extensions "desk_filters": estates by estate and by property
+company) narrow the statistics the same way (`narrowed`): every number is then of that estate's
+or that company's issues only, with the same queries (the filter is a subquery).
 """
 
 import datetime as dt
@@ -26,6 +30,7 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import extensions
 from .lifecycle import Status
 from .models import Dispatch, Kind
 
@@ -191,6 +196,16 @@ def received_between(issues: QuerySet, start: dt.date, end: dt.date) -> QuerySet
     )
 
 
+def narrowed(issues: QuerySet, picked: dict[str, int | None]) -> QuerySet:
+    """`issues` narrowed by the apps' filters picked (filter name → id; None or absent: not
+    picked), as the desk's list is. An id outside the reader's choices narrows to nothing, since
+    `issues` is already what they may read."""
+    for spec in extensions.desk_filters():
+        if picked.get(spec.name):
+            issues = spec.apply(issues, picked[spec.name])
+    return issues
+
+
 def overall(issues: QuerySet, *, now: dt.datetime | None = None) -> Row:
     """The three rates and the medians over every issue of `issues`. One query."""
     values = issues.order_by().aggregate(**_measures(now or timezone.now()))
@@ -348,6 +363,7 @@ __all__ = [
     "by_kind",
     "by_neighbourhood",
     "by_workstation",
+    "narrowed",
     "overall",
     "received_between",
     "volume_by_channel",

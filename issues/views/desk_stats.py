@@ -1,7 +1,9 @@
 """Statistics at the desk: the three rates with their definitions written out, volume by kind,
 median times, by neighbourhood, grid worker and department, and the weekly trend. Each chart
 (ECharts, vendored under static/vendor/) has its table beside it, and each table a CSV export.
-The numbers come from issues.stats, which the API reuses."""
+The numbers come from issues.stats, which the API reuses. The apps' filters of the desk
+(issues.extensions "desk_filters": by estate and by property company) narrow every number, the
+tables and the CSV alike."""
 
 import csv
 import datetime as dt
@@ -15,9 +17,9 @@ from django.views.decorators.http import require_safe
 
 from workstations.views import staff_required
 
-from .. import stats
+from .. import extensions, stats
 from ..worklog import _safe as safe_cell
-from .desk_common import date_param, desk_issues, in_workstation, today, workstation_choice
+from .desk_common import date_param, desk_issues, in_workstation, int_or_none, today, workstation_choice
 
 DEFAULT_WEEKS = 8
 MAX_DAYS = 366 * 2
@@ -33,11 +35,29 @@ def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:
     return start, end
 
 
+def _picked(request: HttpRequest) -> dict[str, int | None]:
+    """The apps' filters (estate, company) as ids; anything not a number is ignored."""
+    return {spec.name: int_or_none(request.GET.get(spec.name)) for spec in extensions.desk_filters()}
+
+
 def _issues(request: HttpRequest):
     choices, chosen = workstation_choice(request)
     start, end = _period(request)
     issues = stats.received_between(in_workstation(desk_issues(request.user), chosen), start, end)
-    return issues, choices, chosen, start, end
+    return stats.narrowed(issues, _picked(request)), choices, chosen, start, end
+
+
+def _extra_filters(request: HttpRequest, choices, chosen) -> list[tuple[extensions.DeskFilter, list, int | None]]:
+    """Each app filter with its choices for the workstations shown and the value picked; the
+    choices are a per-process snapshot, so no query."""
+    ws_ids = [chosen.pk] if chosen else [w.pk for w in choices]
+    picked = _picked(request)
+    shown = []
+    for spec in extensions.desk_filters():
+        options = spec.choices(ws_ids)
+        if options:
+            shown.append((spec, options, picked[spec.name]))
+    return shown
 
 
 def _rate_columns() -> list[tuple[str, str]]:
@@ -101,6 +121,10 @@ def stats_page(request: HttpRequest) -> HttpResponse:
     query = {"from": start.isoformat(), "to": end.isoformat()}
     if chosen:
         query["ws"] = chosen.pk
+    extra_filters = _extra_filters(request, choices, chosen)
+    query.update({name: value for name, value in _picked(request).items() if value})
+    # What the numbers are narrowed to, for the heading (a value outside the choices gives none).
+    narrowed_to = [dict(options)[value] for _spec, options, value in extra_filters if value in dict(options)]
     charts = {name: _chart(rows, dept_cols if name == "department" else rate_cols) for name, rows in tables.items()}
     return render(
         request,
@@ -118,6 +142,8 @@ def stats_page(request: HttpRequest) -> HttpResponse:
             "chosen": chosen,
             "query": urlencode(query),
             "compare_workstations": "workstation" in tables,
+            "extra_filters": extra_filters,
+            "narrowed_to": narrowed_to,
         },
     )
 

@@ -13,13 +13,20 @@ from estates import services as estates_services
 from estates.models import Category, Complaint
 from issues import services
 from tests import factories
-from tests.webhooks.conftest import _webhook_settings, receiver, sent, subscription  # noqa: F401 - fixtures
+from tests.webhooks import conftest as webhook_fixtures
 from webhooks import events, signing
 from webhooks.models import Delivery, Subscription
 
 from .conftest import T0
 
-pytestmark = pytest.mark.usefixtures("sla_policies", "_webhook_settings")
+pytestmark = pytest.mark.usefixtures("sla_policies")
+
+# The webhooks tests' fixtures: a loopback receiver, deliveries run at once, world.staff's
+# subscription, and the settings that let a receiver on 127.0.0.1 in (autouse).
+receiver = webhook_fixtures.receiver
+sent = webhook_fixtures.sent
+subscription = webhook_fixtures.subscription
+webhook_settings = webhook_fixtures._webhook_settings
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 NAME, PHONE = "王阿姨", "13812345678"
@@ -40,7 +47,7 @@ def verified(sub, hit) -> bool:
 
 
 @pytest.fixture
-def outsiders(world, estates, receiver):  # noqa: F811 - the webhooks fixture
+def outsiders(world, estates, receiver):
     """Subscriptions of another workstation's staff and of the other company's customer service."""
     return [
         Subscription.objects.create(owner=world.outsider, name="elsewhere", url=receiver.url),
@@ -63,7 +70,7 @@ def test_a_new_disclosure_version_is_delivered_signed_to_readers_of_the_estate(
     sent,
     settings,
     tmp_path,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -104,7 +111,7 @@ def test_the_estates_own_company_staff_receive_its_disclosures(
     clock,
     receiver,
     sent,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     mine = Subscription.objects.create(owner=estates.cs, name="衡复物业", url=receiver.url)
     theirs = Subscription.objects.create(owner=estates.other_cs, name="安亭物业", url=receiver.url)
@@ -116,7 +123,7 @@ def test_the_estates_own_company_staff_receive_its_disclosures(
     assert not Delivery.objects.filter(subscription=theirs).exists()
 
 
-def test_a_refused_disclosure_sends_nothing(estates, clock, subscription, receiver, sent):  # noqa: F811
+def test_a_refused_disclosure_sends_nothing(estates, clock, subscription, receiver, sent):
     with pytest.raises(estates_services.EstateError) as refused:
         estates_services.publish_disclosure(estates.estate, category=Category.FEES, actor=estates.other_cs, text="x")
     assert refused.value.message == "You can publish only for the estates your company serves."
@@ -131,7 +138,7 @@ def test_a_hand_over_on_a_missed_deadline_is_sent_with_its_reason_and_no_persona
     outsiders,
     receiver,
     sent,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     issue, token = factories.issue(
         world.loc,
@@ -182,7 +189,7 @@ def test_a_reopened_complaint_is_sent_as_reopened(
     subscription,
     receiver,
     sent,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     subscription.event_types = ["complaint.handed_over"]
     subscription.save(update_fields=["event_types"])
@@ -204,7 +211,7 @@ def test_an_estate_without_a_company_is_sent_as_no_company(
     subscription,
     receiver,
     sent,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     subscription.event_types = ["complaint.handed_over"]
     subscription.save(update_fields=["event_types"])
