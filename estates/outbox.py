@@ -16,6 +16,7 @@ token; a complaint is its ids, estate, company, holder, reason and dates."""
 
 from django.utils.translation import gettext_lazy as _
 
+from issues import notify
 from issues.models import Issue
 from webhooks import events, services
 from workstations import scope as places
@@ -85,11 +86,14 @@ def _sees_issue(issue_id: int):
 
 
 def complaint_payload(complaint: Complaint) -> dict:
+    """`reason_label` in the workstation's language (settings.LANGUAGE_CODE), whoever acted."""
+    with notify.workstation_language():
+        label = str(Complaint.Reason(complaint.reason).label) if complaint.reason else ""
     return {
         "id": complaint.pk,
         "holder": complaint.holder,
         "reason": complaint.reason,
-        "reason_label": str(Complaint.Reason(complaint.reason).label) if complaint.reason else "",
+        "reason_label": label,
         "company": complaint.company_id,
         "created_at": complaint.created_at,
         "accept_due_at": complaint.accept_due_at,

@@ -1,6 +1,6 @@
 """The event types a subscription may ask for: an issue's (IssueEvent.Type) and those other apps
 register here when they load (cowork's `case.*`, community's `initiative.*`, `activity.*`,
-`signup.*`). The API's subscription form offers exactly these; webhooks/README.md lists them."""
+`signup.*`, estates' `disclosure.published` and `complaint.handed_over`). The API's subscription form offers exactly these; webhooks/README.md lists them."""
 
 from django.utils.functional import Promise
 
