@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from issues import services as issue_services
 from issues.lifecycle import IllegalTransition
@@ -39,6 +39,7 @@ def _complaints(estates):
 
 
 @login_required
+@require_safe
 def property_desk(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not (scope.is_company_staff(user) or user.is_superuser):
@@ -61,6 +62,7 @@ def property_desk(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
     estate = get_object_or_404(Estate, pk=pk)
     if not scope.may_publish(request.user, estate):
@@ -123,6 +125,7 @@ def complaint_action(request: HttpRequest, issue_id: int, action: str) -> HttpRe
 
 
 @login_required
+@require_safe
 def housing_desk(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not (scope.is_housing_officer(user) or user.is_superuser):
@@ -142,6 +145,7 @@ def housing_desk(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def notice(request: HttpRequest, pk: int) -> HttpResponse:
     """The housing officer (or the desk) posts another unit's notice on an estate's page."""
     estate = get_object_or_404(scope.visible_estates(request.user), pk=pk)
@@ -168,6 +172,7 @@ def notice(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def rankings_page(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not (user.is_superuser or scope.is_housing_officer(user) or places.readable_workstation_ids(user)):
