@@ -2,7 +2,6 @@
 first login finds a desk, statistics and 一类事 with data; a second run adds nothing."""
 
 import io
-import time
 
 import pytest
 from django.core.management import call_command
@@ -27,9 +26,7 @@ def seed(*args: str) -> str:
 @pytest.fixture
 def history(db):
     """One full history (it takes seconds), rolled back with the test like any other data."""
-    started = time.monotonic()
-    out = seed("--history")
-    yield {"out": out, "seconds": time.monotonic() - started}
+    yield {"out": seed("--history")}
     # The rows roll back with the test, but what the seed put in the shared cache (configuration
     # versions, rate-limit counters) does not: later tests must not read it.
     from django.core.cache import cache
@@ -41,9 +38,9 @@ def history_issues():
     return Issue.objects.filter(idempotency_key__startswith=demo_history.KEY_PREFIX)
 
 
-def it_seeds_about_300_reports_over_twelve_weeks_in_under_30_seconds(history):
+def it_seeds_about_300_reports_over_twelve_weeks(history):
+    """Its time (under 30 s on SQLite) is measured by bench/demo_history.py, not here."""
     assert "300 past reports" in history["out"]
-    assert history["seconds"] < 30
     issues = history_issues()
     assert issues.count() == 300
     oldest = issues.order_by("created_at").first().created_at
@@ -101,7 +98,7 @@ def the_demo_desk_stats_and_themes_are_populated(history):
 
 def test_the_demo_history(history):
     """One seed (seconds long) checked from every side."""
-    it_seeds_about_300_reports_over_twelve_weeks_in_under_30_seconds(history)
+    it_seeds_about_300_reports_over_twelve_weeks(history)
     it_holds_every_state_the_desk_and_statistics_show(history)
     its_events_and_times_are_in_the_past_and_in_order(history)
     its_past_messages_count_as_delivered(history)
