@@ -81,6 +81,7 @@ MARKERS = Path(tempfile.mkdtemp(prefix="minqing-dispatch-"))
 os.environ["BENCH_DISPATCH_DIR"] = str(MARKERS)
 os.environ["BENCH_DISPATCH_QUEUE"] = f"bench_dispatch_{os.getpid()}_{uuid.uuid4().hex[:6]}"
 
+from _report import figure  # noqa: E402
 from _setup import django_setup  # noqa: E402
 
 scratch = django_setup()
@@ -252,14 +253,14 @@ def main() -> None:
         raise RuntimeError(f"{issues} issues but {assigned} ASSIGNED events")
     d50, d95 = percentile(dispatches, 50) * 1000, percentile(dispatches, 95) * 1000
     n50, n95 = percentile(noops, 50) * 1000, percentile(noops, 95) * 1000
-    print(f"dispatch_latency_stack: {stack()}")
-    print(f"dispatch_latency_samples: {SAMPLES} each, sequential, worker --pool=solo -c 1")
-    print(f"dispatch_latency_p50: {d50:.1f} ms")
-    print(f"dispatch_latency_p95: {d95:.1f} ms")
-    print(f"noop_roundtrip_p50: {n50:.1f} ms")
-    print(f"noop_roundtrip_p95: {n95:.1f} ms")
-    print(f"dispatch_latency_p95_vs_noop_ratio: {d95 / n95:.2f}")
-    print(f"dispatch_latency_bench_time: {time.monotonic() - start:.1f} s")
+    figure("dispatch_latency_stack", stack())
+    figure("dispatch_latency_samples", f"{SAMPLES} each, sequential, worker --pool=solo -c 1")
+    figure("dispatch_latency_p50", d50, "ms", digits=1)
+    figure("dispatch_latency_p95", d95, "ms", digits=1)
+    figure("noop_roundtrip_p50", n50, "ms", digits=1)
+    figure("noop_roundtrip_p95", n95, "ms", digits=1)
+    figure("dispatch_latency_p95_vs_noop_ratio", d95 / n95, goal="≤ 3")
+    figure("dispatch_latency_bench_time", time.monotonic() - start, "s", digits=1)
 
 
 if __name__ == "__main__":
