@@ -21,7 +21,9 @@ def decode_pages(pdf_bytes: bytes, dpi: int = 150) -> list[list[str]]:
     pages = []
     for page in pdf:
         image = page.render(scale=dpi / 72).to_pil()
-        pages.append([result.text for result in zxingcpp.read_barcodes(image)])
+        # QR codes only: the printed short code (e.g. "A08D-…") can read as a Codabar barcode.
+        found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+        pages.append([result.text for result in found])
     return pages
 
 
