@@ -27,9 +27,11 @@ def drop(bench_url: str | None) -> None:
     if not bench_url:
         return
     import psycopg
+    from django.conf import settings
     from django.db import connections
 
-    connections.close_all()
+    if settings.configured:  # a bench that runs Django only in its subprocesses has none open
+        connections.close_all()
     parsed = urlparse(bench_url)
     with psycopg.connect(parsed._replace(path="/postgres").geturl(), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{parsed.path.lstrip("/")}" WITH (FORCE)')

@@ -107,7 +107,11 @@ def columns() -> list[str]:
 def rows(n: int, start: int, *, locations, other_loc, workers, now: dt.datetime, open_work: bool):
     """`n` issue rows as tuples in columns() order. With `open_work`, the open backlog and the
     resolved-awaiting ones; otherwise closed history, 1 in 10 at the other workstation."""
+    from issues.models import Issue
+
     cols = columns()
+    # Columns not named below (added since) take their field's default, as the ORM would write.
+    defaults = {f.column: f.get_default() for f in Issue._meta.concrete_fields if f.has_default()}
     statuses = ["new", "assigned", "accepted", "on_site", "on_hold"]
     texts = ["路灯不亮了", "楼道堆物", "电瓶车楼道充电", "下水道堵了", "电梯坏了", "噪音扰民", "绿化需要修剪"]
     for k in range(start, start + n):
@@ -151,7 +155,7 @@ def rows(n: int, start: int, *, locations, other_loc, workers, now: dt.datetime,
             "missed": 0,
             "escalation_level": 0,
         }
-        yield tuple(values.get(c) for c in cols)
+        yield tuple(values[c] if c in values else defaults.get(c) for c in cols)
 
 
 def insert(batch) -> None:

@@ -108,7 +108,7 @@ def report_body(i: int, fields: dict) -> tuple[bytes, str]:
 def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="minqing-bench-signup-"))
     database_url = os.environ.get("DATABASE_URL", "")
-    postgres = Postgres(database_url) if database_url else None
+    postgres = Postgres(database_url, "signup") if database_url else None
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DEBUG")}
     env.update(
         {
