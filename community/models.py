@@ -300,6 +300,7 @@ class ActivityLog(models.Model):
         WALK_IN = "walk_in", _("walk-in added")
         PHONES_SHOWN = "phones_shown", _("phone numbers shown")
         FOLLOW_UP = "follow_up", _("follow-up recorded")
+        ERASED = "erased", _("personal data erased")
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="log")
     signup = models.ForeignKey(SignUp, null=True, blank=True, on_delete=models.CASCADE, related_name="log")

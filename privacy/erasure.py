@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from community import retention as signups
 from issues.lifecycle import FINAL_STATUSES
 from issues.models import Issue, IssueEvent, Notification
 from issues.notes import split, system_note
@@ -57,9 +58,12 @@ def erase(issue_ids: list[int], *, note, actor=None) -> int:
 
 
 def erase_expired(*, now: dt.datetime | None = None, days: int | None = None) -> int:
-    """The retention sweep (beat, daily): in bounded batches, until nothing expired is left."""
+    """The retention sweep (beat): in bounded batches, until nothing expired is left. Reports'
+    contacts here; events' sign-ups by the same period in community.retention. Returns how many
+    reports were erased."""
     now = now or timezone.now()
     days = settings.PERSONAL_DATA_RETENTION_DAYS if days is None else days
+    signups.erase_expired(now=now, days=days)
     note = system_note(gettext_lazy("Name and phone erased: %(n)d days after the report ended."), n=days)
     total = 0
     while True:

@@ -103,3 +103,40 @@ def test_the_report_form_says_how_long_contacts_are_kept(client, world, settings
     settings.PERSONAL_DATA_RETENTION_DAYS = 90
     page = client.get(f"/q/{world.loc.qr_token}/", headers={"accept-language": "en"}).content.decode()
     assert "for 90 days after it ends" in page
+
+
+def test_a_sign_ups_contact_is_erased_after_the_event_by_the_same_period(world, clock):
+    """Sign-up contacts too (issue 19): name, phone and year of birth, PERSONAL_DATA_RETENTION_DAYS
+    after the event ends, with an entry in the event's log; the seats stay counted."""
+    from community import services as community
+    from community.models import Activity, ActivityLog, SignUp
+
+    start = T0 + dt.timedelta(days=2)
+    activity = Activity.objects.create(
+        workstation=world.ws,
+        title="创业者沙龙",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+        place_text="梧桐院",
+        capacity=5,
+        status=Activity.Status.PUBLISHED,
+    )
+    signup, _token = community.sign_up(activity, name="李伯伯", phone="13900139000", seats=2)
+    Notification.objects.create(key=f"community:test:{signup.pk}", channel="sms", address="13900139000", body="x")
+    ended = activity.ends_at
+
+    clock(ended + dt.timedelta(days=179))
+    erase_expired()
+    signup.refresh_from_db()
+    assert (signup.name, signup.phone) == ("李伯伯", "13900139000")
+
+    clock(ended + dt.timedelta(days=180, minutes=1))
+    erase_expired()
+    signup.refresh_from_db()
+    assert (signup.name, signup.phone, signup.birth_year, signup.seats) == ("", "", None, 2)
+    (entry,) = ActivityLog.objects.filter(signup=signup, type=ActivityLog.Type.ERASED)
+    assert entry.actor is None and "180" in entry.note
+    assert not Notification.objects.filter(key__startswith="community:", address="13900139000").exists()
+    erase_expired()
+    assert ActivityLog.objects.filter(signup=signup, type=ActivityLog.Type.ERASED).count() == 1  # once
+    assert SignUp.objects.filter(activity=activity).count() == 1
